@@ -1,0 +1,34 @@
+# make test   set up .venv if needed, check the environment, lint, run tests
+# make demo   set up if needed, then train + evaluate on synthetic people
+# make setup  only the set-up; VENV=path or PYTHON=path/to/python to install
+#             into another environment (e.g. a conda env's python)
+VENV ?= .venv
+ifdef PYTHON
+  SETUP_ARGS := --python $(PYTHON)
+  PY := $(PYTHON)
+else
+  SETUP_ARGS := --venv $(VENV)
+  PY := $(VENV)/bin/python
+endif
+PYTEST_ARGS ?=
+
+.PHONY: setup check lint test demo clean
+
+setup:
+	@bash tools/setup_env.sh $(SETUP_ARGS)
+
+check: setup
+	$(PY) tools/check_env.py
+
+lint: setup
+	$(PY) -m flake8 hg_plugin tools configs tests benchmarks
+	$(PY) -m isort --check-only --diff hg_plugin tools configs tests benchmarks
+
+test: check lint
+	$(PY) -m pytest tests $(PYTEST_ARGS)
+
+demo: setup
+	PYTHON=$(PY) bash tools/demo.sh
+
+clean:
+	rm -rf work_dirs data/synthetic .pytest_cache

@@ -1,0 +1,3 @@
+from .gaussian_heatmap import GaussianHeatmap
+
+__all__ = ['GaussianHeatmap']

@@ -1,0 +1,3 @@
+from .metrics import KeypointPredictionDump, PCKhMetric, TorsoPCKMetric
+
+__all__ = ['KeypointPredictionDump', 'PCKhMetric', 'TorsoPCKMetric']

@@ -1,0 +1,4 @@
+from .backbones import ResidualModule, StackedHourglass
+from .heads import MultiStageHeatmapHead
+
+__all__ = ['ResidualModule', 'StackedHourglass', 'MultiStageHeatmapHead']

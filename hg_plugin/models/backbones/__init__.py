@@ -1,0 +1,3 @@
+from .stacked_hourglass import ResidualModule, StackedHourglass
+
+__all__ = ['ResidualModule', 'StackedHourglass']

@@ -1,0 +1,239 @@
+from typing import List, Optional, Tuple
+
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+import torch.utils.checkpoint as cp
+from mmcv.cnn import build_norm_layer
+from mmpose.models.backbones.base_backbone import BaseBackbone
+from mmpose.registry import MODELS
+from mmpose.utils.typing import ConfigType, OptMultiConfig
+from torch import Tensor
+
+
+class ResidualModule(nn.Module):
+    """The pre-activation bottleneck residual module of the paper.
+
+    BN-ReLU-conv1x1(C/2), BN-ReLU-conv3x3(C/2), BN-ReLU-conv1x1(C), added to
+    an identity skip, or to a 1x1 convolution where the channels change
+    (``Residual.lua`` of the original code). Unlike mmcv's ``ConvModule``
+    stacks (post-activation), normalisation comes before each convolution,
+    so the convolutions keep their biases as in the original Torch code.
+
+    Args:
+        in_channels (int): Input channels.
+        out_channels (int): Output channels; must be even.
+        norm_cfg (dict): Config of the normalisation layers.
+            Defaults to ``dict(type='BN')``.
+    """
+
+    def __init__(self,
+                 in_channels: int,
+                 out_channels: int,
+                 norm_cfg: ConfigType = dict(type='BN')) -> None:
+        super().__init__()
+        mid = out_channels // 2
+        self.conv_block = nn.Sequential(
+            build_norm_layer(norm_cfg, in_channels)[1], nn.ReLU(inplace=True),
+            nn.Conv2d(in_channels, mid, 1),
+            build_norm_layer(norm_cfg, mid)[1], nn.ReLU(inplace=True),
+            nn.Conv2d(mid, mid, 3, padding=1),
+            build_norm_layer(norm_cfg, mid)[1], nn.ReLU(inplace=True),
+            nn.Conv2d(mid, out_channels, 1))
+        self.skip = (
+            nn.Identity() if in_channels == out_channels else nn.Conv2d(
+                in_channels, out_channels, 1))
+
+    def forward(self, x: Tensor) -> Tensor:
+        return self.conv_block(x) + self.skip(x)
+
+
+def _residuals(in_channels: int, out_channels: int, num: int,
+               norm_cfg: ConfigType) -> nn.Sequential:
+    """``num`` residual modules in a row (``-nModules`` of the original)."""
+    return nn.Sequential(*[
+        ResidualModule(in_channels if i == 0 else out_channels, out_channels,
+                       norm_cfg) for i in range(num)
+    ])
+
+
+class Hourglass(nn.Module):
+    """One hourglass of the given order, built recursively.
+
+    The upper branch keeps the resolution (residual modules); the lower branch
+    max-pools by 2, applies residual modules, an hourglass of order - 1 (or
+    residual modules at the bottom), more residual modules and a
+    nearest-neighbour x2 upsampling; the two branches are added
+    (``hourglass(n, f, inp)`` in ``hg.lua``).
+
+    Args:
+        order (int): Number of resolution levels below the input, e.g. 4
+            takes 64x64 features down to 4x4.
+        channels (int): Feature channels everywhere inside.
+        num_residual_modules (int): Residual modules at each site.
+        norm_cfg (dict): Config of the normalisation layers.
+    """
+
+    def __init__(self, order: int, channels: int, num_residual_modules: int,
+                 norm_cfg: ConfigType) -> None:
+        super().__init__()
+        n = num_residual_modules
+        self.up1 = _residuals(channels, channels, n, norm_cfg)
+        self.low1 = _residuals(channels, channels, n, norm_cfg)
+        self.low2 = (
+            Hourglass(order - 1, channels, n, norm_cfg)
+            if order > 1 else _residuals(channels, channels, n, norm_cfg))
+        self.low3 = _residuals(channels, channels, n, norm_cfg)
+
+    def forward(self, x: Tensor) -> Tensor:
+        low = self.low3(self.low2(self.low1(F.max_pool2d(x, 2, 2))))
+        return self.up1(x) + F.interpolate(low, scale_factor=2, mode='nearest')
+
+
+class HourglassStack(nn.Module):
+    """One stack: hourglass, residual module(s), 1x1 conv-BN-ReLU, heatmaps.
+
+    For every stack but the last, ``remap`` returns the input of the next one:
+    ``x + conv1x1(features) + conv1x1(heatmaps)``, so the predictions are fed
+    back as in ``hg.lua``.
+    """
+
+    def __init__(self, order: int, channels: int, num_keypoints: int,
+                 num_residual_modules: int, norm_cfg: ConfigType,
+                 is_last: bool) -> None:
+        super().__init__()
+        self.hourglass = Hourglass(order, channels, num_residual_modules,
+                                   norm_cfg)
+        self.residuals = _residuals(channels, channels, num_residual_modules,
+                                    norm_cfg)
+        # ``lin`` of hg.lua: conv1x1 (with bias), BN, ReLU
+        self.linear = nn.Sequential(
+            nn.Conv2d(channels, channels, 1),
+            build_norm_layer(norm_cfg, channels)[1], nn.ReLU(inplace=True))
+        self.heatmap = nn.Conv2d(channels, num_keypoints, 1)
+        self.is_last = is_last
+        if not is_last:
+            self.remap_features = nn.Conv2d(channels, channels, 1)
+            self.remap_heatmaps = nn.Conv2d(num_keypoints, channels, 1)
+
+    def forward(self, x: Tensor) -> Tuple[Tensor, Optional[Tensor]]:
+        features = self.linear(self.residuals(self.hourglass(x)))
+        heatmaps = self.heatmap(features)
+        if self.is_last:
+            return heatmaps, None
+        return heatmaps, (x + self.remap_features(features) +
+                          self.remap_heatmaps(heatmaps))
+
+
+@MODELS.register_module()
+class StackedHourglass(BaseBackbone):
+    """The stacked hourglass network of Newell et al. (ECCV 2016).
+
+    Unlike mmpose's ``HourglassNet`` (CornerNet's hourglass-52: a different
+    residual block, strided convolutions instead of max pooling and no
+    feedback of the predicted heatmaps), this is the network of the paper as
+    the original code builds it (``hg.lua``, ``Residual.lua`` of
+    anewell/pose-hg-train): a 7x7 stride-2 stem, a max pooling and three
+    residual modules take a 256x256 image to 64x64 features; each stack is an
+    hourglass of order 4 followed by a residual module, a 1x1 conv-BN-ReLU and
+    a 1x1 convolution to ``num_keypoints`` heatmaps, which are fed back into
+    the next stack.
+
+    Args:
+        num_stacks (int): Number of stacked hourglasses. Defaults to ``2``.
+        num_keypoints (int): Heatmaps per stack. Defaults to ``16``.
+        feat_channels (int): Feature channels (``-nFeats``); must be even.
+            Defaults to ``256``.
+        num_residual_modules (int): Residual modules at each site
+            (``-nModules``). Defaults to ``1``.
+        order (int): Levels of each hourglass. Defaults to ``4``.
+        norm_cfg (dict): Config of every normalisation layer.
+            Defaults to ``dict(type='BN', requires_grad=True)``.
+        with_cp (bool): Gradient checkpointing per stack: recompute the
+            activations of each stack in the backward pass to save memory.
+            Defaults to ``False``.
+        init_cfg (dict or list[dict], optional): Initialisation config.
+            Defaults to Kaiming-normal convolutions and unit BN weights.
+
+    Example:
+        >>> import torch
+        >>> model = StackedHourglass(num_stacks=2, num_keypoints=16)
+        >>> outs = model(torch.rand(1, 3, 256, 256))
+        >>> [tuple(o.shape) for o in outs]
+        [(1, 16, 64, 64), (1, 16, 64, 64)]
+
+    Paper: `Stacked Hourglass Networks for Human Pose Estimation
+    <https://arxiv.org/abs/1603.06937>`_.
+    """
+
+    def __init__(self,
+                 num_stacks: int = 2,
+                 num_keypoints: int = 16,
+                 feat_channels: int = 256,
+                 num_residual_modules: int = 1,
+                 order: int = 4,
+                 norm_cfg: ConfigType = dict(type='BN', requires_grad=True),
+                 with_cp: bool = False,
+                 init_cfg: OptMultiConfig = [
+                     dict(type='Kaiming', layer=['Conv2d']),
+                     dict(type='Constant', val=1, layer=['_BatchNorm'])
+                 ]) -> None:
+        for name, value in (('num_stacks', num_stacks),
+                            ('num_keypoints', num_keypoints),
+                            ('feat_channels', feat_channels),
+                            ('num_residual_modules', num_residual_modules),
+                            ('order', order)):
+            if not isinstance(value, int) or isinstance(value, bool) \
+                    or value < 1:
+                raise ValueError(
+                    f'StackedHourglass: {name} must be a positive int, '
+                    f'got {value!r}')
+        if feat_channels % 2:
+            raise ValueError('StackedHourglass: feat_channels must be even '
+                             '(the residual bottleneck halves it), got '
+                             f'{feat_channels}')
+        if not isinstance(norm_cfg, dict) or 'type' not in norm_cfg:
+            raise ValueError('StackedHourglass: norm_cfg must be a dict '
+                             f"with a 'type', got {norm_cfg!r}")
+        super().__init__(init_cfg=init_cfg)
+        self.num_stacks = num_stacks
+        self.order = order
+        self.with_cp = with_cp
+        self.stem = nn.Sequential(
+            nn.Conv2d(3, 64, 7, stride=2, padding=3),
+            build_norm_layer(norm_cfg, 64)[1], nn.ReLU(inplace=True),
+            ResidualModule(64, 128, norm_cfg), nn.MaxPool2d(2, 2),
+            ResidualModule(128, 128, norm_cfg),
+            ResidualModule(128, feat_channels, norm_cfg))
+        self.stacks = nn.ModuleList([
+            HourglassStack(order, feat_channels, num_keypoints,
+                           num_residual_modules, norm_cfg,
+                           i == num_stacks - 1) for i in range(num_stacks)
+        ])
+
+    def forward(self, x: Tensor) -> Tuple[Tensor, ...]:
+        """Heatmaps of every stack.
+
+        Args:
+            x (Tensor): Images, shape (N, 3, H, W); H and W divisible by
+                ``4 * 2 ** order``.
+
+        Returns:
+            tuple[Tensor]: ``num_stacks`` heatmaps, each (N, K, H/4, W/4).
+        """
+        divisor = 4 * 2**self.order
+        if x.shape[-2] % divisor or x.shape[-1] % divisor:
+            raise ValueError(
+                f'StackedHourglass: input height and width must be '
+                f'divisible by {divisor} (4 * 2 ** order), got '
+                f'{tuple(x.shape[-2:])}')
+        x = self.stem(x)
+        outs: List[Tensor] = []
+        for stack in self.stacks:
+            if self.with_cp and x.requires_grad:
+                heatmaps, x = cp.checkpoint(stack, x, use_reentrant=False)
+            else:
+                heatmaps, x = stack(x)
+            outs.append(heatmaps)
+        return tuple(outs)
+

@@ -1,0 +1,154 @@
+from typing import List, Optional, Sequence, Union
+
+import torch
+import torch.nn as nn
+from mmengine.structures import PixelData
+from mmpose.evaluation.functional import pose_pck_accuracy
+from mmpose.models.heads.base_head import BaseHead
+from mmpose.models.utils.tta import flip_heatmaps
+from mmpose.registry import KEYPOINT_CODECS, MODELS
+from mmpose.utils.tensor_utils import to_numpy
+from mmpose.utils.typing import (ConfigType, Features, MultiConfig,
+                                 OptConfigType, OptSampleList, Predictions)
+from torch import Tensor
+
+
+@MODELS.register_module()
+class MultiStageHeatmapHead(BaseHead):
+    """Heatmap head with intermediate supervision over every stack.
+
+    Each stage's heatmaps get a loss against the same target heatmaps (the
+    paper's intermediate supervision); the losses are summed, optionally
+    weighted per stage, into ``loss_kpt``; ``acc_pose`` and ``predict``
+    use the last stage. Given heatmaps (``in_channels == out_channels``, as
+    :class:`StackedHourglass` outputs) it has no parameters; given features,
+    it adds a 1x1 convolution per stage.
+
+    Why not mmpose's ``CPMHead``: it is built around deconvolution layers
+    and has no per-stage loss weights; this head is the paper's head and
+    nothing more, and accepts any backbone that returns one tensor per stage
+    (e.g. mmpose's ``HourglassNet``).
+
+    Args:
+        in_channels (int | sequence[int]): Channels of each stage's input.
+        out_channels (int): Number of keypoints K.
+        num_stages (int): Number of stages the backbone returns.
+        loss (dict | list[dict]): One loss config for every stage, or one per
+            stage. Defaults to ``dict(type='KeypointMSELoss',
+            use_target_weight=True)``.
+        loss_weights (sequence[float], optional): Weight of each stage's
+            loss. Defaults to ``None`` (all 1).
+        decoder (dict, optional): Codec config used by ``predict``.
+            Defaults to ``None``.
+        init_cfg (dict | list[dict], optional): Defaults to normal init of
+            the 1x1 convolutions.
+
+    Paper: `Stacked Hourglass Networks for Human Pose Estimation
+    <https://arxiv.org/abs/1603.06937>`_.
+    """
+
+    def __init__(self,
+                 in_channels: Union[int, Sequence[int]],
+                 out_channels: int,
+                 num_stages: int,
+                 loss: MultiConfig = dict(
+                     type='KeypointMSELoss', use_target_weight=True),
+                 loss_weights: Optional[Sequence[float]] = None,
+                 decoder: OptConfigType = None,
+                 init_cfg: OptConfigType = dict(
+                     type='Normal', layer=['Conv2d'], std=0.001)) -> None:
+        super().__init__(init_cfg)
+        if not isinstance(num_stages, int) or num_stages < 1:
+            raise ValueError('MultiStageHeatmapHead: num_stages must be a '
+                             f'positive int, got {num_stages!r}')
+        if isinstance(in_channels, int):
+            in_channels = [in_channels] * num_stages
+        if len(in_channels) != num_stages:
+            raise ValueError(
+                f'MultiStageHeatmapHead: {len(in_channels)} in_channels for '
+                f'{num_stages} stages')
+        if isinstance(loss, (list, tuple)):
+            if len(loss) != num_stages:
+                raise ValueError(
+                    f'MultiStageHeatmapHead: {len(loss)} loss configs for '
+                    f'{num_stages} stages; give one, or one per stage')
+            self.loss_module = nn.ModuleList(MODELS.build(c) for c in loss)
+        else:
+            self.loss_module = MODELS.build(loss)
+        if loss_weights is None:
+            loss_weights = [1.] * num_stages
+        if len(loss_weights) != num_stages:
+            raise ValueError(
+                f'MultiStageHeatmapHead: {len(loss_weights)} loss_weights '
+                f'for {num_stages} stages')
+        self.in_channels = list(in_channels)
+        self.out_channels = out_channels
+        self.num_stages = num_stages
+        self.loss_weights = [float(w) for w in loss_weights]
+        self.decoder = (
+            None if decoder is None else KEYPOINT_CODECS.build(decoder))
+        self.final_layers = nn.ModuleList(
+            nn.Identity() if c == out_channels else nn.Conv2d(
+                c, out_channels, 1) for c in self.in_channels)
+
+    def forward(self, feats: Sequence[Tensor]) -> List[Tensor]:
+        """Heatmaps of every stage.
+
+        Args:
+            feats (sequence[Tensor]): One (N, C, H, W) tensor per stage.
+
+        Returns:
+            list[Tensor]: One (N, K, H, W) tensor per stage.
+        """
+        if len(feats) != self.num_stages:
+            raise ValueError(
+                f'MultiStageHeatmapHead: expected {self.num_stages} stage '
+                f'outputs from the backbone, got {len(feats)}')
+        return [layer(f) for layer, f in zip(self.final_layers, feats)]
+
+    def predict(self,
+                feats: Features,
+                batch_data_samples: OptSampleList,
+                test_cfg: ConfigType = {}) -> Predictions:
+        """Decode the last stage; with ``flip_test`` average the plain and
+        the flipped-back heatmaps (mmpose's ``flip_heatmaps``, honouring
+        ``flip_mode`` and ``shift_heatmap``)."""
+        if test_cfg.get('flip_test', False):
+            feats, feats_flip = feats
+            flip_indices = batch_data_samples[0].metainfo['flip_indices']
+            heatmaps = self.forward(feats)[-1]
+            heatmaps_flip = flip_heatmaps(
+                self.forward(feats_flip)[-1],
+                flip_mode=test_cfg.get('flip_mode', 'heatmap'),
+                flip_indices=flip_indices,
+                shift_heatmap=test_cfg.get('shift_heatmap', False))
+            heatmaps = (heatmaps + heatmaps_flip) * 0.5
+        else:
+            heatmaps = self.forward(feats)[-1]
+        preds = self.decode(heatmaps)
+        if test_cfg.get('output_heatmaps', False):
+            return preds, [PixelData(heatmaps=h) for h in heatmaps.detach()]
+        return preds
+
+    def loss(self,
+             feats: Sequence[Tensor],
+             batch_data_samples: OptSampleList,
+             train_cfg: ConfigType = {}) -> dict:
+        """Sum of every stage's loss against the same targets, and the
+        heatmap PCK of the last stage (``acc_pose``)."""
+        stage_heatmaps = self.forward(feats)
+        gt = torch.stack([d.gt_fields.heatmaps for d in batch_data_samples])
+        weights = torch.cat([
+            d.gt_instance_labels.keypoint_weights for d in batch_data_samples
+        ])
+        loss = 0.
+        for i, (pred, w) in enumerate(zip(stage_heatmaps, self.loss_weights)):
+            loss_fn = (
+                self.loss_module[i] if isinstance(
+                    self.loss_module, nn.ModuleList) else self.loss_module)
+            loss = loss + w * loss_fn(pred, gt, weights)
+        _, acc, _ = pose_pck_accuracy(
+            output=to_numpy(stage_heatmaps[-1]),
+            target=to_numpy(gt),
+            mask=to_numpy(weights) > 0)
+        return dict(loss_kpt=loss, acc_pose=torch.tensor(acc, device=gt.device))

@@ -1,0 +1,40 @@
+import os.path as osp
+import re
+
+from setuptools import find_packages, setup
+
+HERE = osp.dirname(osp.abspath(__file__))
+
+
+def get_version() -> str:
+    """Read ``__version__`` from hg_plugin/version.py without importing."""
+    with open(osp.join(HERE, 'hg_plugin', 'version.py')) as f:
+        return re.search(r"__version__ = '([^']+)'", f.read()).group(1)
+
+
+def parse_requirements(name: str) -> list:
+    """Requirement lines of ``requirements/<name>.txt``, comments dropped."""
+    with open(osp.join(HERE, 'requirements', f'{name}.txt')) as f:
+        lines = (line.split('#')[0].strip() for line in f)
+        return [line for line in lines if line]
+
+
+setup(
+    name='hg_plugin',
+    version=get_version(),
+    description='Stacked Hourglass Networks (Newell et al., ECCV 2016) '
+    'as an MMPose 1.x plugin',
+    long_description=open(osp.join(HERE, 'README.md')).read()
+    if osp.exists(osp.join(HERE, 'README.md')) else '',
+    long_description_content_type='text/markdown',
+    packages=find_packages(exclude=('tests', 'configs', 'tools')),
+    package_data={'hg_plugin': ['datasets/metainfo/*.py']},
+    include_package_data=True,
+    python_requires='>=3.9',
+    install_requires=parse_requirements('torch') +
+    parse_requirements('runtime') + parse_requirements('mminstall') +
+    ['mmcv==2.1.0', 'xtcocotools'],
+    extras_require={'tests': parse_requirements('tests')},
+    license='Apache License 2.0',
+    zip_safe=False,
+)
