@@ -9,7 +9,11 @@ with ``Weights only load failed``.
 
 The fix here keeps ``weights_only=True`` (no code runs from a checkpoint)
 and allowlists exactly the classes an mmengine checkpoint contains
-(``torch.serialization.add_safe_globals``). It also replaces mmengine's
+(``torch.serialization.add_safe_globals``). ``HistoryBuffer.__getstate__``
+also pickles its statistics functions, as ``getattr(HistoryBuffer, 'min')``;
+instead of allowing ``builtins.getattr`` (any attribute of any allowed
+object), the name is bound to a getattr that only returns those functions.
+It also replaces mmengine's
 loader for local files, so that a checkpoint that needs anything else is
 refused with an error naming the file and the offending globals, instead of
 torch's generic message, and a missing or truncated file names the file.
@@ -28,7 +32,20 @@ class UnsafeCheckpointError(pickle.UnpicklingError):
     """A checkpoint that would run code other than tensor reconstruction."""
 
 
-def mmengine_checkpoint_globals() -> List[Callable]:
+def history_buffer_getattr(obj: object, name: str) -> Callable:
+    """``getattr`` restricted to what ``HistoryBuffer`` pickles: its own
+    statistics functions (``min``, ``max``, ``current``, ``mean`` and those
+    registered with ``HistoryBuffer.register_statistics``)."""
+    allowed = set(HistoryBuffer._statistics_methods) | {
+        'min', 'max', 'current', 'mean'}
+    if obj is HistoryBuffer and name in allowed:
+        return getattr(HistoryBuffer, name)
+    raise UnsafeCheckpointError(
+        f'checkpoint asks for getattr({obj!r}, {name!r}); only '
+        'HistoryBuffer statistics functions are allowed')
+
+
+def mmengine_checkpoint_globals() -> List:
     """The non-tensor classes that mmengine's runner puts in a checkpoint."""
     scalar_types = [
         np.bool_, np.int8, np.int16, np.int32, np.int64, np.uint8,
@@ -37,6 +54,7 @@ def mmengine_checkpoint_globals() -> List[Callable]:
     core = getattr(np, '_core', None) or np.core
     allowed = [
         HistoryBuffer,
+        (history_buffer_getattr, 'builtins.getattr'),
         core.multiarray._reconstruct,
         core.multiarray.scalar,
         np.ndarray,

@@ -22,6 +22,7 @@ from hg_plugin.evaluation.metrics.table import format_table
 from hg_plugin.evaluation.prediction_files import (PredictionFileError,
                                                    load_ground_truth,
                                                    load_predictions)
+from hg_plugin.visualization import plot_pck_curves
 
 
 def evaluate(gt_path: str, pred_paths: list, torso: str = 'r_shoulder,l_hip'
@@ -47,25 +48,6 @@ def evaluate(gt_path: str, pred_paths: list, torso: str = 'r_shoulder,l_hip'
             table = flic_table(preds, gt.joints, gt.annotated, norm)
         results[osp.basename(path)] = table
     return results
-
-
-def plot_curves(results: dict, path: str) -> None:
-    import matplotlib
-    matplotlib.use('Agg')
-    import matplotlib.pyplot as plt
-    fig, ax = plt.subplots(figsize=(6, 4.5))
-    for name, table in results.items():
-        ax.plot(CURVE_THRESHOLDS, table['curve'],
-                label=f'{name} (AUC {table["AUC"]:.1f})')
-    ax.set_xlabel('normalised distance threshold')
-    ax.set_ylabel('detection rate, % (mean over joints)')
-    ax.set_xlim(0, 0.5)
-    ax.set_ylim(0, 100)
-    ax.grid(alpha=0.3)
-    ax.legend(loc='lower right', fontsize=8)
-    fig.tight_layout()
-    fig.savefig(path, dpi=120)
-    plt.close(fig)
 
 
 def main() -> int:
@@ -102,7 +84,9 @@ def main() -> int:
             json.dump({n: {k: v for k, v in t.items() if k != 'curve'}
                        for n, t in results.items()}, f, indent=1)
     if args.plot:
-        plot_curves(results, args.plot)
+        ylabel = ('PCKh, % (mean of 14 joints)' if key == 'PCKh@0.5' else
+                  'PCK, % (mean of all joints)')
+        plot_pck_curves(results, CURVE_THRESHOLDS, args.plot, ylabel)
     return 0
 
 

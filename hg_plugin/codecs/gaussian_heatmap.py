@@ -31,12 +31,14 @@ class GaussianHeatmap(BaseKeypointCodec):
 
     Why not mmpose's ``MSRAHeatmap``: it loops over keypoints in Python in
     both directions (this codec is vectorised and has a batched torch decode
-    that runs on the model's device), it keeps a joint whose Gaussian window
-    only overlaps the frame, and its quarter-pixel rule skips column 1 and row
-    1 (``1 < x``); the original code shifts wherever both neighbours exist
-    (``0 < x < W - 1``), as done here. With ``sigma=2``,
-    ``drop_out_of_frame=False`` and a maximum off column/row 1 the two codecs
-    agree exactly (tests/test_codecs).
+    that runs on the model's device), and it keeps a joint whose Gaussian
+    window only overlaps the frame. Its quarter-pixel rule also differs at
+    the border: it skips the x shift at column 1 (``1 < x``) and shifts y at
+    column 0; the original code shifts both, or neither, by whether the
+    maximum is off the border (``0 < x < W - 1 and 0 < y < H - 1``), as done
+    here. With ``drop_out_of_frame=False`` the encodings are mmpose's (to
+    float32 rounding), and decodings agree wherever the maximum is more than
+    one pixel inside (tests/test_codecs).
 
     Note:
         - instance number: N
@@ -126,7 +128,12 @@ class GaussianHeatmap(BaseKeypointCodec):
         sigma = self.sigma
         radius = 3 * sigma
         pos = keypoints[..., :2] / self.scale_factor
-        mu = pos if self.subpixel_center else np.floor(pos + 0.5)
+        if self.subpixel_center:
+            mu = pos
+        elif self.drop_out_of_frame:
+            mu = np.floor(pos + 0.5)
+        else:  # mmpose's rounding, toward 0 also left of the frame
+            mu = np.trunc(pos + 0.5)
 
         if self.drop_out_of_frame:
             inside = ((mu[..., 0] >= 0) & (mu[..., 0] <= W - 1) &
@@ -218,13 +225,13 @@ class GaussianHeatmap(BaseKeypointCodec):
 
     def _quarter_sign(self, hm: Tensor, x: Tensor, y: Tensor) -> Tensor:
         """Sign of the difference of the two neighbours in x and in y, where
-        both exist (the original code's ``0 < x < W - 1``)."""
+        the maximum is off the border (the original code's
+        ``pX > 1 and pX < res and pY > 1 and pY < res``, 1-based)."""
         H, W = hm.shape[-2:]
-        inner_x = (x > 0) & (x < W - 1)
-        inner_y = (y > 0) & (y < H - 1)
+        inner = (x > 0) & (x < W - 1) & (y > 0) & (y < H - 1)
         g = self._gather
-        dx = (g(hm, x + 1, y) - g(hm, x - 1, y)) * inner_x
-        dy = (g(hm, x, y + 1) - g(hm, x, y - 1)) * inner_y
+        dx = (g(hm, x + 1, y) - g(hm, x - 1, y)) * inner
+        dy = (g(hm, x, y + 1) - g(hm, x, y - 1)) * inner
         return torch.stack((dx.sign(), dy.sign()), dim=-1)
 
     def _dark_offset(self, hm: Tensor, x: Tensor, y: Tensor) -> Tensor:

@@ -41,9 +41,8 @@ class FlicDataset(BaseCocoStyleDataset):
     def _load_annotations(self) -> Tuple[List[dict], List[dict]]:
         anns = load_person_annotations(self.ann_file,
                                        self.metainfo['num_keypoints'])
-        names = [info['name'] for info in
-                 self.metainfo['keypoint_info'].values()]
-        r_sho, l_hip = names.index('r_shoulder'), names.index('l_hip')
+        name2id = self.metainfo['keypoint_name2id']
+        r_sho, l_hip = name2id['r_shoulder'], name2id['l_hip']
         instances, images, image_ids = [], [], {}
         for i, ann in enumerate(anns):
             center = np.asarray(ann['center'], np.float32).reshape(1, 2)

@@ -1,0 +1,156 @@
+"""Speed, size and memory of StackedHourglass against mmpose's HourglassNet.
+
+    python benchmarks/bench_model.py [--stacks 2 8] [--batch 8] [--iters 3]
+        [--variants eager channels_last compile] [--json out.json]
+
+For each model (the plugin's StackedHourglass, mmpose's HourglassNet with a
+1x1 heatmap layer per stack, same number of stacks) at 256x256, fp32 on the
+CPU: training-step images/s (forward, backward over the summed per-stack
+MSE, RMSprop step) and inference images/s, for the plain eager model,
+``channels_last`` and ``torch.compile``; parameters, FLOPs of one image's
+forward pass; peak memory of a training step with and without ``with_cp``
+(each measured in a fresh process: the growth of its peak RSS). Ratios are
+against the plain eager StackedHourglass of the same run.
+"""
+import argparse
+import json
+import multiprocessing as mp
+import resource
+import time
+
+import torch
+import torch.nn as nn
+from torch.utils.flop_counter import FlopCounterMode
+
+
+def build(kind: str, stacks: int, with_cp: bool = False) -> nn.Module:
+    import hg_plugin  # noqa: F401
+    from mmpose.registry import MODELS
+    if kind == 'StackedHourglass':
+        return MODELS.build(dict(type='StackedHourglass', num_stacks=stacks,
+                                 num_keypoints=16, with_cp=with_cp))
+    backbone = MODELS.build(dict(type='HourglassNet', num_stacks=stacks,
+                                 with_cp=with_cp))
+    head = MODELS.build(dict(type='MultiStageHeatmapHead', in_channels=256,
+                             out_channels=16, num_stages=stacks))
+    return nn.Sequential(backbone, head)
+
+
+def heatmaps(model: nn.Module, x: torch.Tensor) -> list:
+    out = model(x)
+    return list(out) if isinstance(out, (list, tuple)) else [out]
+
+
+def time_it(fn, iters: int) -> float:
+    fn()  # warm-up (and compilation)
+    fn()
+    start = time.perf_counter()
+    for _ in range(iters):
+        fn()
+    return (time.perf_counter() - start) / iters
+
+
+def speed(kind: str, stacks: int, variant: str, batch: int,
+          iters: int) -> dict:
+    torch.manual_seed(0)
+    model = build(kind, stacks)
+    x = torch.rand(batch, 3, 256, 256)
+    if variant == 'channels_last':
+        model = model.to(memory_format=torch.channels_last)
+        x = x.contiguous(memory_format=torch.channels_last)
+    opt = torch.optim.RMSprop(model.parameters(), lr=2.5e-4)
+    run = torch.compile(model) if variant == 'compile' else model
+    target = torch.rand(batch, 16, 64, 64)
+
+    def train_step():
+        opt.zero_grad(set_to_none=True)
+        loss = sum(((h - target)**2).mean() for h in heatmaps(run, x))
+        loss.backward()
+        opt.step()
+
+    model.train()
+    t_train = time_it(train_step, iters)
+    model.eval()
+    with torch.no_grad():
+        t_infer = time_it(lambda: heatmaps(run, x), iters)
+    return dict(train_img_s=batch / t_train, infer_img_s=batch / t_infer)
+
+
+def size(kind: str, stacks: int) -> dict:
+    model = build(kind, stacks).eval()
+    with FlopCounterMode(display=False) as counter, torch.no_grad():
+        model(torch.rand(1, 3, 256, 256))
+    return dict(params=sum(p.numel() for p in model.parameters()),
+                gflops=counter.get_total_flops() / 2e9)  # multiply-adds
+
+
+def _peak_memory_child(kind, stacks, with_cp, batch, queue) -> None:
+    torch.set_num_threads(1)
+    model = build(kind, stacks, with_cp).train()
+    x = torch.rand(batch, 3, 256, 256)
+    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    loss = sum(h.square().mean() for h in heatmaps(model, x))
+    loss.backward()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    queue.put((peak - base) / 1024)  # KiB -> MiB
+
+
+def peak_memory(kind: str, stacks: int, with_cp: bool, batch: int) -> float:
+    ctx = mp.get_context('spawn')
+    queue = ctx.Queue()
+    proc = ctx.Process(target=_peak_memory_child,
+                       args=(kind, stacks, with_cp, batch, queue))
+    proc.start()
+    value = queue.get()
+    proc.join()
+    return value
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument('--stacks', type=int, nargs='+', default=[2, 8])
+    parser.add_argument('--batch', type=int, default=8)
+    parser.add_argument('--iters', type=int, default=3)
+    parser.add_argument('--variants', nargs='+',
+                        default=['eager', 'channels_last', 'compile'])
+    parser.add_argument('--models', nargs='+',
+                        default=['StackedHourglass', 'HourglassNet'])
+    parser.add_argument('--no-memory', action='store_true')
+    parser.add_argument('--json', help='also write the figures here')
+    args = parser.parse_args()
+    print(f'torch {torch.__version__}, {torch.get_num_threads()} threads, '
+          f'batch {args.batch}, 256x256, fp32, CPU')
+    results = []
+    for stacks in args.stacks:
+        ref = None
+        for kind in args.models:
+            row = dict(model=kind, stacks=stacks, **size(kind, stacks))
+            for variant in args.variants:
+                row[variant] = speed(kind, stacks, variant, args.batch,
+                                     args.iters)
+            if not args.no_memory:
+                row['peak_mib'] = peak_memory(kind, stacks, False,
+                                              args.batch)
+                row['peak_mib_with_cp'] = peak_memory(kind, stacks, True,
+                                                      args.batch)
+            ref = ref or row[args.variants[0]]
+            results.append(row)
+            line = (f'{kind:17s} x{stacks}: {row["params"] / 1e6:6.2f} M '
+                    f'params, {row["gflops"]:6.2f} GMAC/img')
+            for variant in args.variants:
+                r = row[variant]
+                line += (f' | {variant}: train {r["train_img_s"]:.2f} img/s '
+                         f'({r["train_img_s"] / ref["train_img_s"]:.2f}x), '
+                         f'infer {r["infer_img_s"]:.2f} img/s '
+                         f'({r["infer_img_s"] / ref["infer_img_s"]:.2f}x)')
+            if not args.no_memory:
+                line += (f' | peak {row["peak_mib"]:.0f} MiB, with_cp '
+                         f'{row["peak_mib_with_cp"]:.0f} MiB')
+            print(line, flush=True)
+    if args.json:
+        with open(args.json, 'w') as f:
+            json.dump(results, f, indent=1)
+
+
+if __name__ == '__main__':
+    main()

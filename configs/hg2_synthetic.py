@@ -1,0 +1,57 @@
+# hg2_mpii.py on synthetic people (tools/make_synthetic_data.py), sized for
+# a CPU: `make demo`. Changed: data root, image and feature size, epochs,
+# batch and workers; the heatmap sigma follows the smaller heatmaps.
+_base_ = ['./hg2_mpii.py']
+
+train_cfg = dict(max_epochs=12, val_interval=4)
+default_hooks = dict(logger=dict(interval=20))
+# the paper's drop 2.5e-4 -> 5e-5, at a fixed epoch for this short run
+param_scheduler = [
+    dict(type='MultiStepLR', milestones=[10], gamma=0.2, by_epoch=True)
+]
+
+codec = dict(
+    type='GaussianHeatmap',
+    input_size=(128, 128),
+    heatmap_size=(32, 32),
+    sigma=1.25)
+
+model = dict(
+    backbone=dict(feat_channels=64),
+    head=dict(decoder=codec))
+
+train_pipeline = [
+    dict(type='LoadImage'),
+    dict(type='GetBBoxCenterScale', padding=1.25),
+    dict(type='RandomFlip', direction='horizontal'),
+    dict(
+        type='RandomBBoxTransform',
+        shift_prob=0,
+        scale_factor=(0.75, 1.25),
+        rotate_factor=30,
+        rotate_prob=1.0),
+    dict(type='TopdownAffine', input_size=codec['input_size']),
+    dict(type='RandomChannelScale', scale_range=(0.6, 1.4)),
+    dict(type='GenerateTarget', encoder=codec),
+    dict(type='PackPoseInputs')
+]
+val_pipeline = [
+    dict(type='LoadImage'),
+    dict(type='GetBBoxCenterScale', padding=1.25),
+    dict(type='TopdownAffine', input_size=codec['input_size']),
+    dict(type='PackPoseInputs')
+]
+
+data_root = 'data/synthetic/'
+train_dataloader = dict(
+    batch_size=16,
+    num_workers=2,
+    dataset=dict(data_root=data_root, pipeline=train_pipeline))
+val_dataloader = dict(
+    batch_size=32,
+    num_workers=2,
+    dataset=dict(
+        data_root=data_root,
+        headbox_file=data_root + 'annotations/mpii_gt_val.mat',
+        pipeline=val_pipeline))
+test_dataloader = val_dataloader

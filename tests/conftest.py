@@ -1,0 +1,39 @@
+import os
+import os.path as osp
+
+import pytest
+
+ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
+SHARED_DATA = osp.join(ROOT, '..', 'shared', 'data')
+
+
+@pytest.fixture(scope='session')
+def shared_data() -> str:
+    """``../shared/data`` (real annotation and prediction files)."""
+    if not osp.isdir(SHARED_DATA):
+        pytest.skip(f'reference data folder {SHARED_DATA} is absent (it is '
+                    'provided on CI and development machines only)')
+    return SHARED_DATA
+
+
+@pytest.fixture(scope='session')
+def synthetic_root(tmp_path_factory) -> str:
+    """A small synthetic MPII/FLIC set: 24 training and 8 validation
+    people, 128x128 images."""
+    from hg_plugin.datasets.synthetic import generate_split
+    root = str(tmp_path_factory.mktemp('synthetic'))
+    generate_split(root, 'train', 24, seed=1, size=(128, 128),
+                   progress=False)
+    generate_split(root, 'val', 8, seed=2, size=(128, 128), first_index=24,
+                   progress=False)
+    return root
+
+
+def pytest_configure(config):
+    # keep tests on the 2 cores without oversubscription
+    os.environ.setdefault('OMP_NUM_THREADS', '2')
+    # build by type name in mmpose's scope, as a runner with
+    # default_scope='mmpose' does
+    from mmpose.utils import register_all_modules
+    register_all_modules(init_default_scope=True)
+    import hg_plugin  # noqa: F401

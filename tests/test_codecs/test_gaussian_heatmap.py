@@ -1,0 +1,134 @@
+import numpy as np
+import pytest
+import torch
+from mmpose.codecs import MSRAHeatmap
+
+from hg_plugin.codecs import GaussianHeatmap
+
+IN, HM = (256, 256), (64, 64)
+
+
+def random_keypoints(rng, n=16, low=8., high=248.):
+    return rng.uniform(low, high, (1, n, 2)).astype(np.float32)
+
+
+def test_encode_peak_sigma_and_weights():
+    codec = GaussianHeatmap(IN, HM, sigma=1.75)
+    kpts = np.array([[[40., 80.], [100., 100.]]], np.float32)  # -> (10, 20)
+    enc = codec.encode(kpts, np.ones((1, 2)))
+    hm = enc['heatmaps']
+    assert hm.shape == (2, 64, 64) and hm.dtype == np.float32
+    assert hm[0, 20, 10] == 1.0 and np.unravel_index(
+        hm[0].argmax(), hm[0].shape) == (20, 10)
+    # one pixel away: exp(-1 / (2 sigma^2)); outside 3 sigma: 0
+    assert hm[0, 20, 11] == pytest.approx(np.exp(-1 / (2 * 1.75**2)))
+    assert hm[0, 20, 16] == 0 and hm[0, 20, 15] > 0
+    np.testing.assert_array_equal(enc['keypoint_weights'], [[1, 1]])
+
+
+def test_unannotated_and_out_of_frame_joints_get_zero():
+    codec = GaussianHeatmap(IN, HM, sigma=2.)
+    kpts = np.array([[[50., 50.], [60., 60.], [-6., 100.], [100., 257.]]],
+                    np.float32)
+    enc = codec.encode(kpts, np.array([[1, 0, 1, 1]]))
+    np.testing.assert_array_equal(enc['keypoint_weights'], [[1, 0, 0, 0]])
+    assert enc['heatmaps'][0].max() == 1
+    assert not enc['heatmaps'][1:].any()
+
+
+@pytest.mark.parametrize('sigma', [1., 2., 3.])
+def test_same_as_mmpose_msra_heatmap(sigma):
+    rng = np.random.default_rng(int(sigma))
+    ours = GaussianHeatmap(IN, HM, sigma=sigma, drop_out_of_frame=False)
+    msra = MSRAHeatmap(IN, HM, sigma=sigma)
+    for _ in range(20):
+        kpts = random_keypoints(rng, low=-20, high=275)
+        vis = (rng.random((1, 16)) > 0.2).astype(np.float32)
+        a, b = ours.encode(kpts, vis), msra.encode(kpts, vis)
+        # equal up to float32 rounding (exp(a) * exp(b) vs exp(a + b))
+        np.testing.assert_allclose(a['heatmaps'], b['heatmaps'], rtol=1e-6,
+                                   atol=1e-7)
+        np.testing.assert_array_equal(a['heatmaps'] > 0, b['heatmaps'] > 0)
+        np.testing.assert_array_equal(a['keypoint_weights'],
+                                      b['keypoint_weights'])
+        # decode: same argmax + quarter shift; at the border mmpose's rule
+        # differs from the original code's (GaussianHeatmap's docstring), so
+        # compare where the maximum is more than one pixel inside
+        hm = a['heatmaps'] + rng.random(a['heatmaps'].shape).astype(
+            np.float32) * 0.05
+        ka, sa = ours.decode(hm)
+        kb, sb = msra.decode(hm)
+        peak = np.stack(np.unravel_index(hm.reshape(16, -1).argmax(1),
+                                         (64, 64)), -1)
+        away = ((peak > 1) & (peak < 63)).all(-1)
+        assert away.sum() >= 4
+        np.testing.assert_allclose(ka[0, away], kb[0, away], atol=1e-5)
+        np.testing.assert_allclose(sa, sb)
+
+
+def test_dark_decode_same_as_mmpose():
+    rng = np.random.default_rng(5)
+    ours = GaussianHeatmap(IN, HM, sigma=2., subpixel_center=True,
+                           drop_out_of_frame=False, refine='dark')
+    msra = MSRAHeatmap(IN, HM, sigma=2., unbiased=True)
+    kpts = random_keypoints(rng)
+    a, b = ours.encode(kpts), msra.encode(kpts)
+    np.testing.assert_allclose(a['heatmaps'], b['heatmaps'], atol=1e-6)
+    ka, _ = ours.decode(a['heatmaps'])
+    kb, _ = msra.decode(b['heatmaps'])
+    np.testing.assert_allclose(ka, kb, atol=1e-3)
+
+
+@pytest.mark.parametrize('refine,subpixel,bound', [
+    ('none', False, 2.0 * 4),  # rounding + integer argmax: < 1 px per axis
+    ('quarter', False, 0.5 * 4 * np.sqrt(2)),
+    ('dark', True, 0.05 * 4),
+])
+def test_round_trip_error_is_bounded(refine, subpixel, bound):
+    rng = np.random.default_rng(0)
+    codec = GaussianHeatmap(IN, HM, sigma=2., refine=refine,
+                            subpixel_center=subpixel)
+    kpts = random_keypoints(rng, n=200, low=16, high=240)
+    decoded, scores = codec.decode(codec.encode(kpts)['heatmaps'])
+    err = np.linalg.norm(decoded - kpts, axis=-1)
+    assert err.max() < bound
+    assert (scores > 0.5).all()
+
+
+def test_quarter_shift_moves_toward_higher_neighbour():
+    codec = GaussianHeatmap(IN, HM)
+    hm = np.zeros((2, 64, 64), np.float32)
+    hm[0, 10, 20], hm[0, 10, 21], hm[0, 11, 20] = 1., .5, .3
+    hm[1, 30, 0], hm[1, 30, 1] = 1., .5  # at the border: no x shift
+    kpts, scores = codec.decode(hm)
+    np.testing.assert_allclose(kpts[0], [[20.25 * 4, 10.25 * 4],
+                                         [0, 30 * 4]])
+    np.testing.assert_allclose(scores, [[1., 1.]])
+
+
+def test_batch_decode_on_device_equals_single_decode():
+    rng = np.random.default_rng(1)
+    codec = GaussianHeatmap(IN, HM, sigma=2.)
+    hms = rng.random((5, 16, 64, 64)).astype(np.float32)
+    kpts, scores = codec.decode_tensor(torch.from_numpy(hms))
+    assert kpts.device.type == 'cpu' and kpts.shape == (5, 16, 2)
+    for i in range(5):
+        k1, s1 = codec.decode(hms[i])
+        np.testing.assert_allclose(kpts[i].numpy(), k1[0])
+        np.testing.assert_allclose(scores[i].numpy(), s1[0])
+    bk, bs = codec.batch_decode(torch.from_numpy(hms))
+    assert bk.shape == (5, 1, 16, 2) and bs.shape == (5, 1, 16)
+
+
+def test_invalid_arguments():
+    with pytest.raises(ValueError, match='sigma must be > 0'):
+        GaussianHeatmap(IN, HM, sigma=0)
+    with pytest.raises(ValueError, match="refine must be 'quarter'"):
+        GaussianHeatmap(IN, HM, refine='udp')
+    with pytest.raises(ValueError, match='blur_kernel_size must be a '
+                       'positive odd'):
+        GaussianHeatmap(IN, HM, blur_kernel_size=4)
+    with pytest.raises(ValueError, match=r'keypoints must be \(N, K, 2\)'):
+        GaussianHeatmap(IN, HM).encode(np.zeros((16, 2)))
+    with pytest.raises(ValueError, match='keypoints_visible must be'):
+        GaussianHeatmap(IN, HM).encode(np.zeros((1, 16, 2)), np.ones(16))

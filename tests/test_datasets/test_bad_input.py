@@ -1,0 +1,84 @@
+import json
+
+import numpy as np
+import pytest
+
+from hg_plugin.datasets import AnnotationError, CheckedMpiiDataset, \
+    FlicDataset
+
+
+def record(k=11, **changes):
+    rec = dict(image='a.jpg', center=[50., 50.], scale=0.5,
+               joints=[[10., 10.]] * k, joints_vis=[1] * k)
+    rec.update(changes)
+    return rec
+
+
+def write(tmp_path, content, name='ann.json') -> str:
+    path = tmp_path / name
+    path.write_text(content if isinstance(content, str) else
+                    json.dumps(content))
+    return str(path)
+
+
+def flic(path, **kwargs):
+    kwargs.setdefault('missing_image', 'ignore')
+    return FlicDataset(ann_file=path, test_mode=True, **kwargs)
+
+
+def test_missing_annotation_file(tmp_path):
+    with pytest.raises(FileNotFoundError, match='nope.json does not exist'):
+        flic(str(tmp_path / 'nope.json'))
+
+
+@pytest.mark.parametrize('content,message', [
+    ('{"not": "json', 'not a json file'),
+    ({'images': []}, 'expected a json list of person records'),
+    ([record(), 3], 'record 1 is a int, expected a dict'),
+    ([record(), record(joints=[[1., 1.]] * 10)],
+     r"record 1: field 'joints' has shape \(10, 2\), expected \(11, 2\)"),
+    ([record(joints=[[1., 1.]] * 4 + [[float('nan'), 1.]] + [[1., 1.]] * 6)],
+     r"record 0: field 'joints' has a non-finite value at \(4, 0\)"),
+    ([record(scale=-1)], "record 0: field 'scale' must be a positive"),
+    ([{k: v for k, v in record().items() if k != 'center'}],
+     "record 0: missing field 'center'"),
+])
+def test_malformed_annotations_name_file_record_field(tmp_path, content,
+                                                      message):
+    path = write(tmp_path, content)
+    with pytest.raises(AnnotationError, match=message) as e:
+        flic(path)
+    assert 'ann.json' in str(e.value)
+
+
+def test_missing_images_error_or_skip_and_count(tmp_path, caplog):
+    (tmp_path / 'images').mkdir()
+    (tmp_path / 'images' / 'there.jpg').write_bytes(b'x')
+    path = write(tmp_path, [record(image='there.jpg'),
+                            record(image='gone.jpg'),
+                            record(image='gone.jpg')])
+    prefix = dict(img=str(tmp_path / 'images'))
+    with pytest.raises(FileNotFoundError,
+                       match="record 1: image '.*gone.jpg' does not exist"):
+        flic(path, data_prefix=prefix, missing_image='error')
+    ds = flic(path, data_prefix=prefix, missing_image='skip')
+    assert len(ds) == 1
+    with pytest.raises(ValueError, match="missing_image must be"):
+        flic(path, data_prefix=prefix, missing_image='maybe')
+
+
+def test_mpii_wrong_joint_count_and_headbox_count(tmp_path):
+    from scipy.io import savemat
+    path = write(tmp_path, [record(k=16, image='000000001.jpg'),
+                            record(k=15, image='000000002.jpg')])
+    with pytest.raises(AnnotationError, match=r"record 1: field 'joints' "
+                       r'has shape \(15, 2\), expected \(16, 2\)'):
+        CheckedMpiiDataset(ann_file=path, test_mode=True,
+                           missing_image='ignore')
+    path = write(tmp_path, [record(k=16, image='000000001.jpg')] * 2)
+    boxes = str(tmp_path / 'hb.mat')
+    savemat(boxes, {'headboxes_src': np.ones((2, 2, 3))})
+    with pytest.raises(AnnotationError, match=r'expected \(2, 2, 2\) for '
+                       'the 2 people'):
+        CheckedMpiiDataset(ann_file=path, headbox_file=boxes,
+                           test_mode=True, missing_image='ignore')

@@ -1,0 +1,55 @@
+import numpy as np
+import pytest
+
+from hg_plugin.evaluation.functional import (auc, flic_table,
+                                             normalized_errors, pck_per_joint,
+                                             pckh_table)
+
+
+def test_strictly_below_threshold():
+    gt = np.zeros((1, 2, 2))
+    pred = np.array([[[5., 0.], [4.99, 0.]]])
+    err = normalized_errors(pred, gt, np.array([10.]))
+    np.testing.assert_allclose(pck_per_joint(err, np.ones((1, 2)), [0.5]),
+                               [[0., 100.]])
+
+
+def test_unannotated_joints_do_not_count_and_nan_is_wrong():
+    gt = np.zeros((3, 1, 2))
+    pred = np.array([[[1., 0.]], [[np.nan, 0.]], [[100., 0.]]])
+    err = normalized_errors(pred, gt, np.ones(3) * 10)
+    mask = np.array([[True], [True], [False]])
+    np.testing.assert_allclose(pck_per_joint(err, mask, [0.5]), [[50.]])
+
+
+def test_hand_computed_pckh_table():
+    # 2 people, 16 joints; person 0 perfect, person 1 off by 6 px on the
+    # right joints (0, 1, 2, 10, 11, 12) with head size 10 -> wrong at 0.5
+    gt = np.zeros((2, 16, 2))
+    pred = gt.copy()
+    pred[1, [0, 1, 2, 10, 11, 12], 0] = 6.
+    mask = np.ones((2, 16), bool)
+    mask[0, 9] = False  # head top of person 0 not annotated
+    t = pckh_table(pred, gt, mask, np.array([10., 10.]))['PCKh@0.5']
+    assert t['Ankle'] == t['Knee'] == t['Hip'] == 75.
+    assert t['Wrist'] == t['Elbow'] == t['Shoulder'] == 75.
+    assert t['Head'] == 100.
+    # Mean of 14 joints: 6 at 50, 8 at 100
+    assert t['Mean'] == pytest.approx((6 * 50 + 8 * 100) / 14)
+    # weighted by count: head_top has 1 person, the other 13 joints 2
+    assert t['Mean (joint-weighted)'] == pytest.approx(
+        (6 * 50 * 2 + 7 * 100 * 2 + 100 * 1) / 27)
+
+
+def test_auc_of_perfect_and_linear_curves():
+    t = np.linspace(0, 0.5, 51)
+    assert auc(np.full(51, 100.)) == pytest.approx(100.)
+    assert auc(t / 0.5 * 100) == pytest.approx(50.)
+
+
+def test_flic_table_groups():
+    gt = np.random.default_rng(0).uniform(0, 100, (4, 11, 2))
+    t = flic_table(gt, gt, np.ones((4, 11), bool), np.full(4, 50.))
+    assert t['PCK@0.2']['Elbow'] == t['PCK@0.2']['Wrist'] == 100.
+    # PCK at threshold 0 is 0 (strictly below): (0 + 100) / 2 * 0.01 lost
+    assert t['AUC'] == pytest.approx(99.)

@@ -1,0 +1,128 @@
+import os.path as osp
+
+import numpy as np
+import pytest
+from mmengine.evaluator import Evaluator
+
+import hg_plugin  # noqa: F401
+from hg_plugin.evaluation.functional import pckh_table
+from hg_plugin.evaluation.prediction_files import (load_ground_truth,
+                                                   load_predictions)
+
+
+def samples(pred, gt, mask, norm_key, norm):
+    return [
+        dict(
+            pred_instances=dict(keypoints=pred[i:i + 1]),
+            gt_instances={
+                'keypoints': gt[i:i + 1],
+                'keypoints_visible': mask[i:i + 1].astype(np.float32),
+                norm_key: np.array([norm[i]]),
+            }) for i in range(len(pred))
+    ]
+
+
+def evaluate(metric: dict, data: list, batch: int = 64) -> dict:
+    evaluator = Evaluator(metric)
+    for i in range(0, len(data), batch):
+        evaluator.process(data[i:i + batch])
+    return evaluator.evaluate(len(data))
+
+
+@pytest.fixture(scope='module')
+def mpii_s8(shared_data):
+    mpii = osp.join(shared_data, 'mpii')
+    gt = load_ground_truth(osp.join(mpii, 'detections_our_format.mat'))
+    preds = load_predictions(
+        osp.join(mpii, 'preds', 'bearpaw-hg_s8_b1.mat'), 2958, 16)
+    return gt, preds
+
+
+def test_pckh_metric_equals_the_tool(mpii_s8):
+    gt, preds = mpii_s8
+    m = evaluate(dict(type='PCKhMetric'),
+                 samples(preds, gt.joints, gt.annotated, 'head_size',
+                         gt.norm))
+    ref = pckh_table(preds, gt.joints, gt.annotated, gt.norm)
+    assert round(m['PCKh/Mean'], 2) == 88.64
+    assert round(m['PCKh/Wrist'], 2) == 85.32
+    assert m['PCKh/Mean'] == pytest.approx(ref['PCKh@0.5']['Mean'])
+    assert m['PCKh@0.1/Mean'] == pytest.approx(ref['PCKh@0.1']['Mean'])
+    assert m['PCKh/AUC'] == pytest.approx(ref['AUC'])
+    assert m['PCKh@0.5/r_wrist'] == pytest.approx(
+        ref['PCKh@0.5']['per_joint'][10])
+
+
+def test_matches_mmpose_mpii_pck_accuracy_weighted_mean(mpii_s8):
+    # mmpose adds 1 to predictions (0-based -> 1-based); give both metrics
+    # 0-based predictions and 1-based ground truth
+    gt, preds = mpii_s8
+    data = samples(preds - 1, gt.joints, gt.annotated, 'head_size', gt.norm)
+    ours = evaluate(dict(type='PCKhMetric', pred_offset=1.), data)
+    theirs = evaluate(dict(type='MpiiPCKAccuracy'), data)
+    assert ours['PCKh/Mean (joint-weighted)'] == pytest.approx(
+        theirs['PCK'], abs=1e-4)
+    assert round(theirs['PCK'], 2) == 89.09
+    assert ours['PCKh@0.1/Mean (joint-weighted)'] == pytest.approx(
+        theirs['PCK@0.1'], abs=1e-3)
+    for group in ('Head', 'Shoulder', 'Elbow', 'Wrist', 'Hip', 'Knee',
+                  'Ankle'):
+        assert ours[f'PCKh/{group}'] == pytest.approx(
+            theirs[f'{group} PCK'], abs=1e-4)
+
+
+def test_pckh_metric_needs_head_size():
+    data = [dict(pred_instances=dict(keypoints=np.zeros((1, 16, 2))),
+                 gt_instances=dict(keypoints=np.zeros((1, 16, 2)),
+                                   keypoints_visible=np.ones((1, 16))))]
+    with pytest.raises(KeyError, match='headbox_file'):
+        evaluate(dict(type='PCKhMetric'), data)
+
+
+@pytest.fixture(scope='module')
+def flic_gt(shared_data):
+    return load_ground_truth(osp.join(shared_data, 'flic', 'valid.h5'))
+
+
+def torso(gt):
+    return np.linalg.norm(gt.joints[:, 3] - gt.joints[:, 6], axis=-1)
+
+
+def test_torso_pck_of_ground_truth_is_100(flic_gt):
+    m = evaluate(dict(type='TorsoPCKMetric'),
+                 samples(flic_gt.joints, flic_gt.joints, flic_gt.annotated,
+                         'torso_size', torso(flic_gt)))
+    assert m['PCK@0.2/Mean'] == 100. and m['PCK@0.2/Wrist'] == 100.
+    assert len(flic_gt.joints) == 1016
+
+
+def test_torso_pck_hand_computed_perturbation(flic_gt):
+    # left wrists of the first 508 people moved 0.19 torso (correct), of
+    # the others 0.21 torso (wrong); right elbows of every 4th person moved
+    # 0.25 torso up (wrong)
+    gt = flic_gt.joints
+    size = torso(flic_gt)
+    pred = gt.copy()
+    pred[:508, 2, 0] += 0.19 * size[:508]
+    pred[508:, 2, 0] += 0.21 * size[508:]
+    pred[::4, 4, 1] -= 0.25 * size[::4]
+    m = evaluate(dict(type='TorsoPCKMetric'),
+                 samples(pred, gt, flic_gt.annotated, 'torso_size', size))
+    assert m['PCK@0.2/l_wrist'] == pytest.approx(50.)
+    assert m['PCK@0.2/Wrist'] == pytest.approx(75.)
+    assert m['PCK@0.2/r_elbow'] == pytest.approx(75.)
+    assert m['PCK@0.2/Elbow'] == pytest.approx(87.5)
+    assert m['PCK@0.2/Mean'] == pytest.approx((9 * 100 + 50 + 75) / 11)
+    # MODEC's torso (l_shoulder to r_hip) is a different normaliser
+    m2 = evaluate(dict(type='TorsoPCKMetric',
+                       torso=('l_shoulder', 'r_hip')),
+                  samples(pred, gt, flic_gt.annotated, 'torso_size', size))
+    assert m2['PCK@0.2/l_wrist'] != m['PCK@0.2/l_wrist']
+
+
+def test_torso_pck_invalid_options():
+    from hg_plugin.evaluation import TorsoPCKMetric
+    with pytest.raises(ValueError, match='torso must name two of'):
+        TorsoPCKMetric(torso=('neck', 'l_hip'))
+    with pytest.raises(ValueError, match=r'thr must be in \(0, 1\]'):
+        TorsoPCKMetric(thr=0)

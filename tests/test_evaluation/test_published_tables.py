@@ -1,0 +1,91 @@
+"""tools/eval_predictions.py reproduces published MPII tables exactly."""
+import json
+import os.path as osp
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from hg_plugin.evaluation.prediction_files import (PredictionFileError,
+                                                   load_ground_truth,
+                                                   load_predictions)
+from tests.conftest import ROOT
+
+# bearpaw/pytorch-pose README ("last" rows), as ../shared/data/README.md
+PUBLISHED = {
+    'bearpaw-hg_s2_b1.mat':
+    [95.80, 94.57, 88.12, 83.31, 86.24, 80.88, 77.44, 86.76],
+    'bearpaw-hg_s8_b1.mat':
+    [96.79, 95.19, 90.08, 85.32, 87.48, 84.26, 80.73, 88.64],
+}
+COLUMNS = ['Head', 'Shoulder', 'Elbow', 'Wrist', 'Hip', 'Knee', 'Ankle',
+           'Mean']
+
+
+def run_tool(*args) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, osp.join(ROOT, 'tools', 'eval_predictions.py'),
+         *args], capture_output=True, text=True, cwd=ROOT)
+
+
+def test_reproduces_published_tables(shared_data, tmp_path):
+    mpii = osp.join(shared_data, 'mpii')
+    out = tmp_path / 'results.json'
+    proc = run_tool(osp.join(mpii, 'detections_our_format.mat'),
+                    *[osp.join(mpii, 'preds', f) for f in PUBLISHED],
+                    '--out', str(out), '--plot', str(tmp_path / 'c.png'))
+    assert proc.returncode == 0, proc.stderr
+    results = json.loads(out.read_text())
+    for name, row in PUBLISHED.items():
+        table = results[name]['PCKh@0.5']
+        assert [round(table[c], 2) for c in COLUMNS] == row
+        assert len(table['per_joint']) == 16
+        assert set(results[name]['PCKh@0.1']) == set(table)
+        assert 0 < results[name]['AUC'] < 100
+    # mmpose's MpiiPCKAccuracy prints the weighted mean: 89.09 for s8
+    assert round(results['bearpaw-hg_s8_b1.mat']['PCKh@0.5']
+                 ['Mean (joint-weighted)'], 2) == 89.09
+    assert (tmp_path / 'c.png').stat().st_size > 1000
+    assert '86.76' in proc.stdout and '88.64' in proc.stdout
+
+
+def test_h5_ground_truth_and_layouts(shared_data):
+    mpii = osp.join(shared_data, 'mpii')
+    gt = load_ground_truth(osp.join(mpii, 'valid.h5'))
+    ref = load_ground_truth(osp.join(mpii, 'detections_our_format.mat'))
+    np.testing.assert_array_equal(gt.annotated, ref.annotated)
+    np.testing.assert_allclose(gt.norm, ref.norm, rtol=1e-6)
+    # tompson.h5 is stored (2, K, N)
+    preds = load_predictions(osp.join(mpii, 'preds', 'tompson.h5'), 2958, 16)
+    assert preds.shape == (2958, 16, 2)
+
+
+def test_one_pixel_shift_moves_pckh_at_0_1_not_at_0_5(shared_data):
+    from hg_plugin.evaluation.functional import pckh_table
+    mpii = osp.join(shared_data, 'mpii')
+    gt = load_ground_truth(osp.join(mpii, 'detections_our_format.mat'))
+    preds = load_predictions(
+        osp.join(mpii, 'preds', 'bearpaw-hg_s8_b1.mat'), 2958, 16)
+    a = pckh_table(preds, gt.joints, gt.annotated, gt.norm)
+    b = pckh_table(preds + 1, gt.joints, gt.annotated, gt.norm)
+    assert abs(a['PCKh@0.5']['Mean'] - b['PCKh@0.5']['Mean']) < 0.5
+    assert abs(a['PCKh@0.1']['Mean'] - b['PCKh@0.1']['Mean']) > 2
+
+
+@pytest.mark.parametrize('bad,message', [
+    (np.zeros((2958, 14, 2)), '14 joints per person; the ground truth has 16'),
+    (np.zeros((100, 16, 2)), '100 people; the ground truth has 2958'),
+    (np.zeros((2958, 16, 3)), r"'preds' has shape \(2958, 16, 3\)"),
+    (np.full((2958, 16, 2), np.nan), 'non-finite prediction for person 0'),
+])
+def test_bad_prediction_files(shared_data, tmp_path, bad, message):
+    from scipy.io import savemat
+    path = str(tmp_path / 'bad.mat')
+    savemat(path, {'preds': bad})
+    with pytest.raises(PredictionFileError, match=message) as e:
+        load_predictions(path, 2958, 16)
+    assert 'bad.mat' in str(e.value)
+    proc = run_tool(
+        osp.join(shared_data, 'mpii', 'detections_our_format.mat'), path)
+    assert proc.returncode == 1 and 'bad.mat' in proc.stderr

@@ -1,0 +1,73 @@
+"""A training process killed with SIGKILL and restarted with --resume ends
+with the same weights as an uninterrupted run."""
+import os
+import os.path as osp
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+import torch
+
+from tests.conftest import ROOT
+from tests.helpers.configs import mpii_test_config
+
+pytestmark = pytest.mark.slow
+
+EPOCHS = 4
+# deterministic CPU run; workers are re-created (and re-seeded by mmengine)
+# every epoch, so augmentation does not depend on where a run started
+EXTRA = '''
+randomness = dict(seed=0, deterministic=True)
+train_dataloader = dict(num_workers=1, persistent_workers=False)
+default_hooks = dict(checkpoint=dict(interval=1, save_best=None,
+                                     max_keep_ckpts=-1))
+'''
+
+
+def train_cmd(cfg: str, work: str, *extra) -> list:
+    return [sys.executable, osp.join(ROOT, 'tools', 'train.py'), cfg,
+            '--work-dir', work, *extra]
+
+
+def weights(path: str) -> dict:
+    return torch.load(path, map_location='cpu', weights_only=True)[
+        'state_dict']
+
+
+def test_kill_and_resume_gives_the_same_weights(synthetic_root, tmp_path):
+    cfg = mpii_test_config(str(tmp_path / 'cfg.py'), synthetic_root,
+                           epochs=EPOCHS, train_people=6, val_people=2,
+                           extra=EXTRA)
+    env = dict(os.environ, OMP_NUM_THREADS='1')
+    straight = str(tmp_path / 'straight')
+    subprocess.run(train_cmd(cfg, straight), check=True, cwd=ROOT, env=env,
+                   capture_output=True, timeout=600)
+
+    killed = str(tmp_path / 'killed')
+    proc = subprocess.Popen(train_cmd(cfg, killed), cwd=ROOT, env=env,
+                            stdout=subprocess.DEVNULL,
+                            stderr=subprocess.DEVNULL)
+    target = osp.join(killed, 'epoch_2.pth')
+    deadline = time.time() + 300
+    while not osp.exists(osp.join(killed, 'last_checkpoint')) or \
+            not osp.exists(target):
+        assert proc.poll() is None, 'training ended before it was killed'
+        assert time.time() < deadline
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    assert not osp.exists(osp.join(killed, f'epoch_{EPOCHS}.pth'))
+
+    resumed = subprocess.run(train_cmd(cfg, killed, '--resume'), cwd=ROOT,
+                             env=env, capture_output=True, text=True,
+                             timeout=600)
+    assert resumed.returncode == 0, resumed.stderr[-3000:]
+    assert 'resumed' in (resumed.stdout + resumed.stderr).lower()
+    a = weights(osp.join(straight, f'epoch_{EPOCHS}.pth'))
+    b = weights(osp.join(killed, f'epoch_{EPOCHS}.pth'))
+    assert a.keys() == b.keys()
+    for key in a:
+        assert torch.equal(a[key], b[key]), key
