@@ -24,8 +24,9 @@ from torch.utils.flop_counter import FlopCounterMode
 
 
 def build(kind: str, stacks: int, with_cp: bool = False) -> nn.Module:
-    import hg_plugin  # noqa: F401
     from mmpose.registry import MODELS
+
+    import hg_plugin  # noqa: F401
     if kind == 'StackedHourglass':
         return MODELS.build(dict(type='StackedHourglass', num_stacks=stacks,
                                  num_keypoints=16, with_cp=with_cp))

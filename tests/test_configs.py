@@ -59,8 +59,8 @@ def test_config_builds_and_runs(path):
 def test_hg2_and_hg8_differ_only_in_stacks():
     a = Config.fromfile(osp.join(ROOT, 'configs', 'hg2_mpii.py'))
     b = Config.fromfile(osp.join(ROOT, 'configs', 'hg8_mpii.py'))
-    assert (a.model.backbone.num_stacks, b.model.backbone.num_stacks) == (2,
-                                                                           8)
+    assert a.model.backbone.num_stacks == 2
+    assert b.model.backbone.num_stacks == 8
     for cfg in (a, b):
         cfg.model.backbone.num_stacks = cfg.model.head.num_stages = 0
         cfg.num_stacks = 0

@@ -79,7 +79,8 @@ class GaussianHeatmap(BaseKeypointCodec):
                  blur_kernel_size: int = 11) -> None:
         super().__init__()
         if not sigma > 0:
-            raise ValueError(f'GaussianHeatmap: sigma must be > 0, got {sigma}')
+            raise ValueError(
+                f'GaussianHeatmap: sigma must be > 0, got {sigma}')
         if refine not in ('quarter', 'dark', 'none'):
             raise ValueError("GaussianHeatmap: refine must be 'quarter', "
                              f"'dark' or 'none', got {refine!r}")

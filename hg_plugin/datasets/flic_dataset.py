@@ -48,8 +48,9 @@ class FlicDataset(BaseCocoStyleDataset):
             center = np.asarray(ann['center'], np.float32).reshape(1, 2)
             scale = np.full((1, 2), ann['scale'] * 200., np.float32)
             joints = np.asarray(ann['joints'], np.float32).reshape(1, -1, 2)
-            torso = ann.get('torso_size',
-                            np.linalg.norm(joints[0, r_sho] - joints[0, l_hip]))
+            torso = ann.get(
+                'torso_size',
+                np.linalg.norm(joints[0, r_sho] - joints[0, l_hip]))
             img_path = osp.join(self.data_prefix['img'], ann['image'])
             img_id = image_ids.setdefault(img_path, len(image_ids))
             if img_id == len(images):

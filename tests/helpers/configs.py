@@ -8,6 +8,7 @@ MMPOSE_HG52 = ('mmpose::body_2d_keypoint/topdown_heatmap/mpii/'
 def mpii_test_config(path: str, data_root: str, *, base: str = MMPOSE_HG52,
                      epochs: int = 1, train_people: int = 2,
                      val_people: int = 2, batch: int = 2,
+                     workers: int = 0,
                      extra: str = '') -> str:
     """Write a config that inherits ``base``, uses the plugin's network,
     codec and metric, and trains on ``data_root``'s synthetic MPII set."""
@@ -47,7 +48,7 @@ val_pipeline = [
 ]
 data_root = {data_root + osp.sep!r}
 train_dataloader = dict(
-    batch_size={batch}, num_workers=0, persistent_workers=False,
+    batch_size={batch}, num_workers={workers}, persistent_workers=False,
     dataset=dict(type='CheckedMpiiDataset', data_root=data_root,
                  ann_file='annotations/mpii_train.json',
                  indices={train_people}, pipeline=train_pipeline))

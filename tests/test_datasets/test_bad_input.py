@@ -3,8 +3,7 @@ import json
 import numpy as np
 import pytest
 
-from hg_plugin.datasets import AnnotationError, CheckedMpiiDataset, \
-    FlicDataset
+from hg_plugin.datasets import AnnotationError, CheckedMpiiDataset, FlicDataset
 
 
 def record(k=11, **changes):

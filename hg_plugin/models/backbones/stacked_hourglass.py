@@ -1,6 +1,5 @@
 from typing import List, Optional, Tuple
 
-import torch
 import torch.nn as nn
 import torch.nn.functional as F
 import torch.utils.checkpoint as cp
@@ -236,4 +235,3 @@ class StackedHourglass(BaseBackbone):
                 heatmaps, x = stack(x)
             outs.append(heatmaps)
         return tuple(outs)
-

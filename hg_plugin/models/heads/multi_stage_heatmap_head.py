@@ -151,4 +151,5 @@ class MultiStageHeatmapHead(BaseHead):
             output=to_numpy(stage_heatmaps[-1]),
             target=to_numpy(gt),
             mask=to_numpy(weights) > 0)
-        return dict(loss_kpt=loss, acc_pose=torch.tensor(acc, device=gt.device))
+        return dict(
+            loss_kpt=loss, acc_pose=torch.tensor(acc, device=gt.device))
