@@ -1,20 +1,23 @@
 # hg2_mpii.py on synthetic people (tools/make_synthetic_data.py), sized for
 # a CPU: `make demo`. Changed: data root, image and feature size, epochs,
-# batch and workers; the heatmap sigma follows the smaller heatmaps.
+# batch and workers, and the optimizer: in a run of ~600 iterations the
+# paper's RMSprop at 2.5e-4 barely leaves the all-zero heatmap (measured:
+# heatmap accuracy 5% after 200 iterations), Adam at 1e-3 learns faster.
 _base_ = ['./hg2_mpii.py']
 
-train_cfg = dict(max_epochs=12, val_interval=4)
-default_hooks = dict(logger=dict(interval=20))
-# the paper's drop 2.5e-4 -> 5e-5, at a fixed epoch for this short run
+train_cfg = dict(max_epochs=4, val_interval=2)
+default_hooks = dict(logger=dict(interval=25))
+optim_wrapper = dict(optimizer=dict(_delete_=True, type='Adam', lr=1e-3))
+# the paper's drop of the rate by 5x, at a fixed epoch for this short run
 param_scheduler = [
-    dict(type='MultiStepLR', milestones=[10], gamma=0.2, by_epoch=True)
+    dict(type='MultiStepLR', milestones=[3], gamma=0.2, by_epoch=True)
 ]
 
 codec = dict(
     type='GaussianHeatmap',
     input_size=(128, 128),
     heatmap_size=(32, 32),
-    sigma=1.25)
+    sigma=2.0)
 
 model = dict(
     backbone=dict(feat_channels=64),

@@ -17,6 +17,12 @@ It also replaces mmengine's
 loader for local files, so that a checkpoint that needs anything else is
 refused with an error naming the file and the offending globals, instead of
 torch's generic message, and a missing or truncated file names the file.
+
+numpy >= 2.4 no longer converts a one-element array to a Python scalar;
+mmpose 1.3.2's visualizer passes ``radius=np.array([r])`` to an OpenCV
+``int(radius)``, so drawing keypoints (``PoseVisualizationHook``,
+``--show-dir``, ``add_datasample``) raises ``TypeError``. The patch below
+hands OpenCV the scalar.
 """
 import os.path as osp
 import pickle
@@ -26,6 +32,8 @@ import numpy as np
 import torch
 from mmengine.logging.history_buffer import HistoryBuffer
 from mmengine.runner.checkpoint import CheckpointLoader
+from mmpose.visualization.opencv_backend_visualizer import \
+    OpencvBackendVisualizer
 
 
 class UnsafeCheckpointError(pickle.UnpicklingError):
@@ -99,3 +107,22 @@ def _load_local(filename: str,
 
 torch.serialization.add_safe_globals(mmengine_checkpoint_globals())
 CheckpointLoader.register_scheme(prefixes='', loader=_load_local, force=True)
+
+
+def _scalar_radius(draw_circles: Callable) -> Callable:
+    """Wrap ``draw_circles`` so that a one-element ``radius`` array reaches
+    OpenCV as the scalar it stands for."""
+
+    def wrapper(self, center, radius, *args, **kwargs):
+        if isinstance(radius, np.ndarray) and radius.size == 1:
+            radius = radius.item()
+        return draw_circles(self, center, radius, *args, **kwargs)
+
+    wrapper.unpatched = draw_circles
+    wrapper.__doc__ = draw_circles.__doc__
+    return wrapper
+
+
+if not hasattr(OpencvBackendVisualizer.draw_circles, 'unpatched'):
+    OpencvBackendVisualizer.draw_circles = _scalar_radius(
+        OpencvBackendVisualizer.draw_circles)

@@ -66,3 +66,29 @@ def test_missing_and_damaged_checkpoints(tmp_path):
     bad.write_bytes(bad.read_bytes()[:200])
     with pytest.raises((RuntimeError, UnsafeCheckpointError), match='cut.pth'):
         load_checkpoint(torch.nn.Linear(2, 2), str(bad))
+
+
+def test_visualizer_draws_keypoints_under_numpy_2():
+    from mmengine.structures import InstanceData
+    from mmpose.structures import PoseDataSample
+    from mmpose.visualization import PoseLocalVisualizer
+    from mmpose.visualization.opencv_backend_visualizer import \
+        OpencvBackendVisualizer
+
+    # the unpatched method fails on numpy >= 2.4 (int of a 1-element array)
+    original = OpencvBackendVisualizer.draw_circles.unpatched
+    vis = PoseLocalVisualizer(radius=4)
+    vis.set_image(np.zeros((64, 64, 3), np.uint8))
+    if np.lib.NumpyVersion(np.__version__) >= '2.4.0':
+        with pytest.raises(TypeError):
+            original(vis, np.array([32., 32.]), np.array([4]),
+                     face_colors=(255, 0, 0), alpha=1.0)
+    vis.set_dataset_meta(dict(num_keypoints=1, keypoint_colors=np.array(
+        [[255, 0, 0]]), skeleton_links=[], skeleton_link_colors=None))
+    sample = PoseDataSample()
+    sample.pred_instances = InstanceData(
+        keypoints=np.array([[[32., 32.]]]),
+        keypoint_scores=np.ones((1, 1)))
+    img = vis.add_datasample('t', np.zeros((64, 64, 3), np.uint8), sample,
+                             draw_gt=False, draw_bbox=False, kpt_thr=0.)
+    assert img[32, 32].tolist() != [0, 0, 0]  # the keypoint was drawn

@@ -221,8 +221,9 @@ def render_person(rng: np.random.Generator, img: np.ndarray,
     cv2.circle(img, tuple(int(v) for v in face[1]), eye_r, (20, 20, 20), -1)
     cv2.circle(img, tuple(int(v) for v in face[2]), eye_r,
                (0, 0, 200), -1)
-    # an axis-aligned square around the head, as MPII's head boxes
-    box = np.array([c - 0.5 * hl, c + 0.5 * hl])
+    # an axis-aligned square around the head with a margin, as MPII's
+    # annotators drew head boxes (their 0.6 x diagonal is ~0.15 x height)
+    box = np.array([c - 0.7 * hl, c + 0.7 * hl])
     return box, cover
 
 

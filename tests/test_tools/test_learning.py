@@ -14,18 +14,17 @@ pytestmark = pytest.mark.slow
 
 def test_validation_pckh_rises(tmp_path):
     root = str(tmp_path / 'data')
-    generate_split(root, 'train', 320, seed=10, size=(128, 128),
+    generate_split(root, 'train', 640, seed=10, size=(128, 128),
                    progress=False)
     generate_split(root, 'val', 48, seed=11, size=(128, 128),
-                   first_index=320, progress=False)
+                   first_index=640, progress=False)
 
     def config(name: str) -> Config:
         cfg = Config.fromfile(osp.join(ROOT, 'configs', 'hg2_synthetic.py'))
         cfg.work_dir = str(tmp_path / name)
         cfg.randomness = dict(seed=0)
-        cfg.train_cfg = dict(by_epoch=True, max_epochs=8, val_interval=8)
+        cfg.train_cfg = dict(by_epoch=True, max_epochs=10, val_interval=10)
         cfg.param_scheduler = []
-        cfg.optim_wrapper.optimizer.lr = 1e-3
         cfg.default_hooks.checkpoint = dict(type='CheckpointHook',
                                             interval=100)
         cfg.visualizer.vis_backends = [dict(type='LocalVisBackend')]
@@ -46,5 +45,6 @@ def test_validation_pckh_rises(tmp_path):
     trained = Runner.from_cfg(config('train'))
     trained.train()
     final = trained.val()['PCKh/Mean']
-    assert initial < 20
-    assert final > initial + 25, (initial, final)
+    # 400 iterations of batch 16 (about 5 minutes on 2 cores)
+    assert initial < 10
+    assert final > max(3 * initial, initial + 10), (initial, final)

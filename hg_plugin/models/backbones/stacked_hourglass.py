@@ -152,7 +152,11 @@ class StackedHourglass(BaseBackbone):
             activations of each stack in the backward pass to save memory.
             Defaults to ``False``.
         init_cfg (dict or list[dict], optional): Initialisation config.
-            Defaults to Kaiming-normal convolutions and unit BN weights.
+            Defaults to ``None``: PyTorch's default initialisation, uniform
+            in +-1/sqrt(fan_in) for convolutions, which is the original
+            Torch code's (``nn.SpatialConvolution:reset``). A Kaiming
+            (fan-out) initialisation makes the sums of the residual modules
+            grow with depth and training starts far slower.
 
     Example:
         >>> import torch
@@ -173,10 +177,7 @@ class StackedHourglass(BaseBackbone):
                  order: int = 4,
                  norm_cfg: ConfigType = dict(type='BN', requires_grad=True),
                  with_cp: bool = False,
-                 init_cfg: OptMultiConfig = [
-                     dict(type='Kaiming', layer=['Conv2d']),
-                     dict(type='Constant', val=1, layer=['_BatchNorm'])
-                 ]) -> None:
+                 init_cfg: OptMultiConfig = None) -> None:
         for name, value in (('num_stacks', num_stacks),
                             ('num_keypoints', num_keypoints),
                             ('feat_channels', feat_channels),
