@@ -9,7 +9,8 @@ CPU: training-step images/s (forward, backward over the summed per-stack
 MSE, RMSprop step) and inference images/s, for the plain eager model,
 ``channels_last`` and ``torch.compile``; parameters, FLOPs of one image's
 forward pass; peak memory of a training step with and without ``with_cp``
-(each measured in a fresh process: the growth of its peak RSS). Ratios are
+(each measured in a fresh process: the growth of its resident memory;
+HourglassNet has no ``with_cp``). Ratios are
 against the plain eager StackedHourglass of the same run.
 """
 import argparse
@@ -30,8 +31,9 @@ def build(kind: str, stacks: int, with_cp: bool = False) -> nn.Module:
     if kind == 'StackedHourglass':
         return MODELS.build(dict(type='StackedHourglass', num_stacks=stacks,
                                  num_keypoints=16, with_cp=with_cp))
-    backbone = MODELS.build(dict(type='HourglassNet', num_stacks=stacks,
-                                 with_cp=with_cp))
+    if with_cp:
+        raise ValueError('mmpose\'s HourglassNet has no with_cp option')
+    backbone = MODELS.build(dict(type='HourglassNet', num_stacks=stacks))
     head = MODELS.build(dict(type='MultiStageHeatmapHead', in_channels=256,
                              out_channels=16, num_stages=stacks))
     return nn.Sequential(backbone, head)
@@ -78,22 +80,44 @@ def speed(kind: str, stacks: int, variant: str, batch: int,
 
 
 def size(kind: str, stacks: int) -> dict:
-    model = build(kind, stacks).eval()
+    model = build(kind, stacks)
+    model.eval()  # mmpose's BaseBackbone.train() returns None
     with FlopCounterMode(display=False) as counter, torch.no_grad():
         model(torch.rand(1, 3, 256, 256))
     return dict(params=sum(p.numel() for p in model.parameters()),
                 gflops=counter.get_total_flops() / 2e9)  # multiply-adds
 
 
+def _rss_mib() -> float:
+    with open('/proc/self/statm') as f:
+        return int(f.read().split()[1]) * resource.getpagesize() / 2**20
+
+
 def _peak_memory_child(kind, stacks, with_cp, batch, queue) -> None:
+    """Growth of this process's resident memory over one forward and
+    backward pass, sampled every millisecond (ru_maxrss cannot be used: the
+    import of torch peaks higher than the training step)."""
+    import threading
     torch.set_num_threads(1)
-    model = build(kind, stacks, with_cp).train()
+    model = build(kind, stacks, with_cp)
+    model.train()
     x = torch.rand(batch, 3, 256, 256)
-    base = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    base = peak = _rss_mib()
+    done = threading.Event()
+
+    def sample():
+        nonlocal peak
+        while not done.is_set():
+            peak = max(peak, _rss_mib())
+            time.sleep(0.001)
+
+    sampler = threading.Thread(target=sample)
+    sampler.start()
     loss = sum(h.square().mean() for h in heatmaps(model, x))
     loss.backward()
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    queue.put((peak - base) / 1024)  # KiB -> MiB
+    done.set()
+    sampler.join()
+    queue.put(peak - base)
 
 
 def peak_memory(kind: str, stacks: int, with_cp: bool, batch: int) -> float:
@@ -102,9 +126,10 @@ def peak_memory(kind: str, stacks: int, with_cp: bool, batch: int) -> float:
     proc = ctx.Process(target=_peak_memory_child,
                        args=(kind, stacks, with_cp, batch, queue))
     proc.start()
-    value = queue.get()
     proc.join()
-    return value
+    if proc.exitcode != 0:
+        raise RuntimeError(f'memory measurement of {kind} x{stacks} failed')
+    return queue.get()
 
 
 def main() -> None:
@@ -112,7 +137,7 @@ def main() -> None:
     parser.add_argument('--stacks', type=int, nargs='+', default=[2, 8])
     parser.add_argument('--batch', type=int, default=8)
     parser.add_argument('--iters', type=int, default=3)
-    parser.add_argument('--variants', nargs='+',
+    parser.add_argument('--variants', nargs='*',
                         default=['eager', 'channels_last', 'compile'])
     parser.add_argument('--models', nargs='+',
                         default=['StackedHourglass', 'HourglassNet'])
@@ -132,9 +157,11 @@ def main() -> None:
             if not args.no_memory:
                 row['peak_mib'] = peak_memory(kind, stacks, False,
                                               args.batch)
-                row['peak_mib_with_cp'] = peak_memory(kind, stacks, True,
-                                                      args.batch)
-            ref = ref or row[args.variants[0]]
+                row['peak_mib_with_cp'] = peak_memory(
+                    kind, stacks, True, args.batch
+                ) if kind == 'StackedHourglass' else float('nan')
+            if args.variants:
+                ref = ref or row[args.variants[0]]
             results.append(row)
             line = (f'{kind:17s} x{stacks}: {row["params"] / 1e6:6.2f} M '
                     f'params, {row["gflops"]:6.2f} GMAC/img')

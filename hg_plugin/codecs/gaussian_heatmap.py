@@ -96,6 +96,11 @@ class GaussianHeatmap(BaseKeypointCodec):
         self.blur_kernel_size = blur_kernel_size
         self.scale_factor = (np.array(input_size) /
                              heatmap_size).astype(np.float32)
+        self._size = np.array(heatmap_size, np.float32)
+        if not subpixel_center:
+            self._table_x = self._build_table(self.heatmap_size[0])
+            self._table_y = (None if heatmap_size[0] == heatmap_size[1]
+                             else self._build_table(self.heatmap_size[1]))
 
     # ------------------------------------------------------------- encode
     def encode(self,
@@ -121,13 +126,12 @@ class GaussianHeatmap(BaseKeypointCodec):
         N, K = keypoints.shape[:2]
         if keypoints_visible is None:
             keypoints_visible = np.ones((N, K), dtype=np.float32)
-        weights = np.asarray(keypoints_visible, dtype=np.float32).copy()
+        weights = np.asarray(keypoints_visible, dtype=np.float32)
         if weights.shape != (N, K):
             raise ValueError('GaussianHeatmap.encode: keypoints_visible must '
                              f'be {(N, K)}, got {weights.shape}')
-        W, H = self.heatmap_size
-        sigma = self.sigma
-        radius = 3 * sigma
+        radius = 3 * self.sigma
+        size = self._size
         pos = keypoints[..., :2] / self.scale_factor
         if self.subpixel_center:
             mu = pos
@@ -135,29 +139,69 @@ class GaussianHeatmap(BaseKeypointCodec):
             mu = np.floor(pos + 0.5)
         else:  # mmpose's rounding, toward 0 also left of the frame
             mu = np.trunc(pos + 0.5)
-
+        # NaN positions compare False: never inside
         if self.drop_out_of_frame:
-            inside = ((mu[..., 0] >= 0) & (mu[..., 0] <= W - 1) &
-                      (mu[..., 1] >= 0) & (mu[..., 1] <= H - 1))
-        else:  # mmpose's rule: some part of the window is inside
-            lo, hi = np.trunc(mu - radius), np.trunc(mu + radius + 1)
-            inside = ((lo[..., 0] < W) & (lo[..., 1] < H) &
-                      (hi[..., 0] >= 0) & (hi[..., 1] >= 0))
-        valid = (weights >= 0.5) & inside & np.isfinite(pos).all(-1)
-        weights[~inside] = 0
+            inside = ((mu >= 0) & (mu <= size - 1)).all(-1)
+        else:  # mmpose's rule: some part of the 3-sigma window is inside
+            inside = ((np.trunc(mu - radius) < size) &
+                      (np.trunc(mu + radius + 1) >= 0)).all(-1)
+        weights = weights * inside
+        valid = weights >= 0.5
 
         # separable: exp(-(dx^2 + dy^2) / 2s^2) = gx(dx) * gy(dy)
-        dx = np.arange(W, dtype=np.float32) - mu[..., 0, None]  # (N, K, W)
-        dy = np.arange(H, dtype=np.float32) - mu[..., 1, None]  # (N, K, H)
-        gx = np.exp(-dx**2 / (2 * sigma**2))
-        gy = np.exp(-dy**2 / (2 * sigma**2))
-        if not self.subpixel_center:
-            gx[np.abs(dx) > radius] = 0
-            gy[np.abs(dy) > radius] = 0
-        gx[~valid] = 0
-        heatmaps = (gy[..., :, None] * gx[..., None, :]).max(axis=0)
-        return dict(
-            heatmaps=heatmaps.astype(np.float32), keypoint_weights=weights)
+        if self.subpixel_center:
+            gx = self._gaussian_1d(size[0], mu[..., 0]) * valid[..., None]
+            gy = self._gaussian_1d(size[1], mu[..., 1])
+        elif self._table_y is None:  # square heatmaps: one table, one take
+            rows, pad = self._table_x
+            idx = np.where(valid[..., None], mu + pad, 0)
+            g = rows[idx.clip(0, len(rows) - 1).astype(np.intp)]
+            gx, gy = g[..., 0, :], g[..., 1, :]
+        else:
+            gx = self._table_rows(self._table_x, mu[..., 0], valid)
+            gy = self._table_rows(self._table_y, mu[..., 1], valid)
+        if self.subpixel_center:
+            heatmaps = (gy[..., :, None] * gx[..., None, :]).max(axis=0)
+            return dict(heatmaps=heatmaps, keypoint_weights=weights)
+        # Write only the 2R+1 rows of each window into a zeroed array: the
+        # untouched pages stay unmapped zeros (a dense product writes and
+        # faults in every page, which costs more than the arithmetic).
+        R = int(np.floor(radius))
+        H = int(size[1])
+        rows = (np.where(valid, mu[..., 1], 0)[..., None] +
+                np.arange(-R, R + 1)).clip(0, H - 1).astype(np.intp)
+        band = np.take_along_axis(gy, rows, axis=-1)  # (N, K, 2R+1)
+        heatmaps = np.zeros((K, H, int(size[0])), np.float32)
+        k = np.arange(K)[:, None]
+        for n in range(N):  # instances, not keypoints
+            vals = band[n, :, :, None] * gx[n, :, None, :]
+            if n:
+                vals = np.maximum(vals, heatmaps[k, rows[n]])
+            heatmaps[k, rows[n]] = vals
+        return dict(heatmaps=heatmaps, keypoint_weights=weights)
+
+    def _gaussian_1d(self, size: float, mu: np.ndarray) -> np.ndarray:
+        """exp(-(x - mu)^2 / 2 sigma^2) for x = 0..size-1, (..., size)."""
+        d = np.arange(int(size), dtype=np.float32) - mu[..., None]
+        return np.exp(d * d * np.float32(-0.5 / self.sigma**2))
+
+    def _build_table(self, size: int) -> Tuple[np.ndarray, int]:
+        """Truncated 1D Gaussians for the integer centres -pad .. size+pad-1;
+        the first and last rows are all zero (their window misses the
+        heatmap), so clipping any other centre onto them gives zero."""
+        pad = int(np.floor(3 * self.sigma)) + 1
+        centres = np.arange(-pad, size + pad, dtype=np.float32)
+        table = self._gaussian_1d(size, centres)
+        dist = np.abs(np.arange(size, dtype=np.float32) - centres[:, None])
+        table[dist > 3 * self.sigma] = 0
+        return table, pad
+
+    @staticmethod
+    def _table_rows(table: Tuple[np.ndarray, int], mu: np.ndarray,
+                    valid: np.ndarray) -> np.ndarray:
+        rows, pad = table
+        idx = np.where(valid, mu + pad, 0).clip(0, len(rows) - 1)
+        return rows[idx.astype(np.intp)]
 
     # ------------------------------------------------------------- decode
     def decode(self, encoded: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
@@ -207,7 +251,12 @@ class GaussianHeatmap(BaseKeypointCodec):
             raise ValueError('GaussianHeatmap: heatmaps to decode must be '
                              f'(B, K, H, W), got shape {tuple(hm.shape)}')
         B, K, H, W = hm.shape
-        scores, idx = hm.flatten(2).max(dim=2)
+        flat = hm.flatten(2)
+        if flat.device.type == 'cpu':  # numpy's argmax is several x faster
+            idx = torch.from_numpy(flat.numpy().argmax(axis=2))
+        else:
+            idx = flat.argmax(dim=2)
+        scores = flat.gather(2, idx[..., None])[..., 0]
         x, y = idx % W, torch.div(idx, W, rounding_mode='floor')
         kpts = torch.stack((x, y), dim=-1).float()
         if self.refine == 'quarter':

@@ -54,9 +54,12 @@ def plot_loss_curve(rows: Sequence[dict], path: str,
     ax.set_ylabel('training loss (sum over stacks)', color='tab:blue')
     ax.set_yscale('log')
     if val:
+        # validation rows count epochs: place them at the epoch's last
+        # iteration
+        last_iter = {r.get('epoch'): r['step'] for r in train}
         ax2 = ax.twinx()
-        ax2.plot([r['step'] for r in val], [r[metric] for r in val], 'o-',
-                 color='tab:orange')
+        ax2.plot([last_iter.get(r['step'], r['step']) for r in val],
+                 [r[metric] for r in val], 'o-', color='tab:orange')
         ax2.set_ylabel(f'validation {metric} (epoch)', color='tab:orange')
         ax2.set_ylim(0, 100)
     fig.tight_layout()
