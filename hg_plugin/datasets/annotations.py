@@ -11,7 +11,7 @@ Every error names the file, the record index and the field.
 """
 import json
 import os.path as osp
-from typing import List, Sequence
+from typing import List
 
 import numpy as np
 from mmengine.logging import print_log
@@ -130,8 +130,3 @@ def drop_missing_images(data_list: List[dict], ann_file: str,
             f'({missing} image files)',
             logger='current')
     return kept
-
-
-def joints_array(anns: Sequence[dict]) -> np.ndarray:
-    """(N, K, 2) float32 joints of checked records."""
-    return np.asarray([a['joints'] for a in anns], dtype=np.float32)

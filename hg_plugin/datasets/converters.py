@@ -24,7 +24,6 @@ import numpy as np
 
 from .annotations import AnnotationError
 
-MPII_PEOPLE_VAL = 2958
 # FLIC's 29 labels (examples.mat ``coords`` rows) -> the hourglass 11 joints:
 # lsho lelb lwri rsho relb rwri lhip rhip leye reye nose
 FLIC_FROM_29 = (0, 1, 2, 3, 4, 5, 6, 9, 12, 13, 16)
