@@ -44,13 +44,16 @@ def heatmaps(model: nn.Module, x: torch.Tensor) -> list:
     return list(out) if isinstance(out, (list, tuple)) else [out]
 
 
-def time_it(fn, iters: int) -> float:
-    fn()  # warm-up (and compilation)
-    fn()
+def time_it(fn, iters: int, warmup: int = 1) -> tuple:
+    """Seconds per call after ``warmup`` calls, and seconds of the warm-up
+    (with torch.compile: mostly compilation)."""
     start = time.perf_counter()
+    for _ in range(warmup):
+        fn()
+    mid = time.perf_counter()
     for _ in range(iters):
         fn()
-    return (time.perf_counter() - start) / iters
+    return (time.perf_counter() - mid) / iters, mid - start
 
 
 def speed(kind: str, stacks: int, variant: str, batch: int,
@@ -71,12 +74,15 @@ def speed(kind: str, stacks: int, variant: str, batch: int,
         loss.backward()
         opt.step()
 
+    # compile: the first call compiles, the second may recompile once
+    warmup = 2 if variant == 'compile' else 1
     model.train()
-    t_train = time_it(train_step, iters)
+    t_train, w_train = time_it(train_step, iters, warmup)
     model.eval()
     with torch.no_grad():
-        t_infer = time_it(lambda: heatmaps(run, x), iters)
-    return dict(train_img_s=batch / t_train, infer_img_s=batch / t_infer)
+        t_infer, w_infer = time_it(lambda: heatmaps(run, x), iters, warmup)
+    return dict(train_img_s=batch / t_train, infer_img_s=batch / t_infer,
+                warmup_s=w_train + w_infer)
 
 
 def size(kind: str, stacks: int) -> dict:
@@ -171,6 +177,8 @@ def main() -> None:
                          f'({r["train_img_s"] / ref["train_img_s"]:.2f}x), '
                          f'infer {r["infer_img_s"]:.2f} img/s '
                          f'({r["infer_img_s"] / ref["infer_img_s"]:.2f}x)')
+                if variant == 'compile':
+                    line += f', warm-up {r["warmup_s"]:.0f} s'
             if not args.no_memory:
                 line += (f' | peak {row["peak_mib"]:.0f} MiB, with_cp '
                          f'{row["peak_mib_with_cp"]:.0f} MiB')

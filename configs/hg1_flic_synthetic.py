@@ -1,14 +1,18 @@
 # hg1_flic.py on synthetic people (tools/make_synthetic_data.py), sized for
 # a CPU. Changed: data root, image and feature size, epochs, batch and
-# workers, and the optimizer (see hg2_synthetic.py).
+# workers, the optimizer and no random rotation (see hg2_synthetic.py).
 _base_ = ['./hg1_flic.py']
 
-train_cfg = dict(max_epochs=4, val_interval=2)
-default_hooks = dict(logger=dict(interval=25))
-optim_wrapper = dict(optimizer=dict(_delete_=True, type='Adam', lr=1e-3))
-# the paper's drop of the rate by 5x, at a fixed epoch for this short run
+train_cfg = dict(max_epochs=5, val_interval=5)
+default_hooks = dict(logger=dict(interval=50))
+optim_wrapper = dict(optimizer=dict(_delete_=True, type='Adam', lr=2e-3))
 param_scheduler = [
-    dict(type='MultiStepLR', milestones=[3], gamma=0.2, by_epoch=True)
+    dict(
+        type='CosineAnnealingLR',
+        T_max=5,
+        eta_min=1e-5,
+        by_epoch=True,
+        convert_to_iter_based=True)
 ]
 
 codec = dict(
@@ -18,7 +22,8 @@ codec = dict(
     sigma=2.0)
 
 model = dict(
-    backbone=dict(feat_channels=64),
+    backbone=dict(
+        feat_channels=64, stem_channels=(32, 64), channels_last=True),
     head=dict(decoder=codec))
 
 train_pipeline = [
@@ -30,7 +35,7 @@ train_pipeline = [
         shift_prob=0,
         scale_factor=(0.75, 1.25),
         rotate_factor=30,
-        rotate_prob=1.0),
+        rotate_prob=0.),
     dict(type='TopdownAffine', input_size=codec['input_size']),
     dict(type='RandomChannelScale', scale_range=(0.6, 1.4)),
     dict(type='GenerateTarget', encoder=codec),

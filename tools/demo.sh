@@ -16,7 +16,7 @@ stamp() { echo "[demo $(( $(date +%s) - start )) s] $*"; }
 
 if [ ! -f "$DATA/annotations/mpii_gt_val.mat" ]; then
     stamp "generating synthetic people in $DATA"
-    "$PY" tools/make_synthetic_data.py "$DATA" --train 2000 --val 300
+    "$PY" tools/make_synthetic_data.py "$DATA" --train 3000 --val 300
 fi
 rm -rf "$WORK"
 stamp "training $CONFIG"

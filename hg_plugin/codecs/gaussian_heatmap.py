@@ -98,9 +98,19 @@ class GaussianHeatmap(BaseKeypointCodec):
                              heatmap_size).astype(np.float32)
         self._size = np.array(heatmap_size, np.float32)
         if not subpixel_center:
-            self._table_x = self._build_table(self.heatmap_size[0])
-            self._table_y = (None if heatmap_size[0] == heatmap_size[1]
-                             else self._build_table(self.heatmap_size[1]))
+            radius = 3 * self.sigma
+            if drop_out_of_frame:  # 0 <= mu <= size - 1
+                lo, hi = np.full(2, -1, np.float32), self._size
+            else:  # mmpose's trunc(mu - r) < size, trunc(mu + r + 1) >= 0
+                lo = np.full(2, -radius - 2, np.float32)
+                hi = self._size + np.float32(radius)
+            self._inside_lo, self._inside_hi = lo, hi
+            # windows for whole centres -pad .. size - 1 + pad; every centre
+            # inside either rule is in that range
+            pad = int(np.ceil(radius)) + 2
+            self._windows = self._build_windows(pad)
+            self._start = self._size - 1 + pad
+            self._start_none = self._size - 1 + 2 * pad
 
     # ------------------------------------------------------------- encode
     def encode(self,
@@ -130,54 +140,44 @@ class GaussianHeatmap(BaseKeypointCodec):
         if weights.shape != (N, K):
             raise ValueError('GaussianHeatmap.encode: keypoints_visible must '
                              f'be {(N, K)}, got {weights.shape}')
-        radius = 3 * self.sigma
-        size = self._size
-        pos = keypoints[..., :2] / self.scale_factor
+        if keypoints.shape[-1] > 2:
+            keypoints = keypoints[..., :2]
+        pos = keypoints / self.scale_factor
         if self.subpixel_center:
-            mu = pos
-        elif self.drop_out_of_frame:
+            return self._encode_subpixel(pos, weights)
+        if self.drop_out_of_frame:
             mu = np.floor(pos + 0.5)
         else:  # mmpose's rounding, toward 0 also left of the frame
             mu = np.trunc(pos + 0.5)
-        # NaN positions compare False: never inside
+        # mu is whole: the rules reduce to two comparisons (__init__);
+        # NaN positions compare False: never inside. (Few numpy calls:
+        # at 16 keypoints each costs more than its arithmetic.)
+        ok = (mu > self._inside_lo) & (mu < self._inside_hi)
+        weights = weights * (ok[..., 0] & ok[..., 1])
+        # Each heatmap is a window of one precomputed Gaussian canvas, so
+        # encoding is one gather (no arithmetic per pixel); a dropped joint
+        # takes the last window, which holds no Gaussian.
+        start = np.where((weights >= 0.5)[..., None], self._start - mu,
+                         self._start_none).astype(np.intp)
+        heatmaps = self._windows[start[..., 1], start[..., 0]]
+        heatmaps = heatmaps[0] if N == 1 else heatmaps.max(axis=0)
+        return dict(heatmaps=heatmaps, keypoint_weights=weights)
+
+    def _encode_subpixel(self, mu: np.ndarray, weights: np.ndarray) -> dict:
+        """Gaussians centred at the sub-pixel positions, separable:
+        exp(-(dx^2 + dy^2) / 2s^2) = gx(dx) * gy(dy)."""
+        size = self._size
         if self.drop_out_of_frame:
             inside = ((mu >= 0) & (mu <= size - 1)).all(-1)
         else:  # mmpose's rule: some part of the 3-sigma window is inside
+            radius = 3 * self.sigma
             inside = ((np.trunc(mu - radius) < size) &
                       (np.trunc(mu + radius + 1) >= 0)).all(-1)
         weights = weights * inside
         valid = weights >= 0.5
-
-        # separable: exp(-(dx^2 + dy^2) / 2s^2) = gx(dx) * gy(dy)
-        if self.subpixel_center:
-            gx = self._gaussian_1d(size[0], mu[..., 0]) * valid[..., None]
-            gy = self._gaussian_1d(size[1], mu[..., 1])
-        elif self._table_y is None:  # square heatmaps: one table, one take
-            rows, pad = self._table_x
-            idx = np.where(valid[..., None], mu + pad, 0)
-            g = rows[idx.clip(0, len(rows) - 1).astype(np.intp)]
-            gx, gy = g[..., 0, :], g[..., 1, :]
-        else:
-            gx = self._table_rows(self._table_x, mu[..., 0], valid)
-            gy = self._table_rows(self._table_y, mu[..., 1], valid)
-        if self.subpixel_center:
-            heatmaps = (gy[..., :, None] * gx[..., None, :]).max(axis=0)
-            return dict(heatmaps=heatmaps, keypoint_weights=weights)
-        # Write only the 2R+1 rows of each window into a zeroed array: the
-        # untouched pages stay unmapped zeros (a dense product writes and
-        # faults in every page, which costs more than the arithmetic).
-        R = int(np.floor(radius))
-        H = int(size[1])
-        rows = (np.where(valid, mu[..., 1], 0)[..., None] +
-                np.arange(-R, R + 1)).clip(0, H - 1).astype(np.intp)
-        band = np.take_along_axis(gy, rows, axis=-1)  # (N, K, 2R+1)
-        heatmaps = np.zeros((K, H, int(size[0])), np.float32)
-        k = np.arange(K)[:, None]
-        for n in range(N):  # instances, not keypoints
-            vals = band[n, :, :, None] * gx[n, :, None, :]
-            if n:
-                vals = np.maximum(vals, heatmaps[k, rows[n]])
-            heatmaps[k, rows[n]] = vals
+        gx = self._gaussian_1d(size[0], mu[..., 0]) * valid[..., None]
+        gy = self._gaussian_1d(size[1], mu[..., 1])
+        heatmaps = (gy[..., :, None] * gx[..., None, :]).max(axis=0)
         return dict(heatmaps=heatmaps, keypoint_weights=weights)
 
     def _gaussian_1d(self, size: float, mu: np.ndarray) -> np.ndarray:
@@ -185,23 +185,28 @@ class GaussianHeatmap(BaseKeypointCodec):
         d = np.arange(int(size), dtype=np.float32) - mu[..., None]
         return np.exp(d * d * np.float32(-0.5 / self.sigma**2))
 
-    def _build_table(self, size: int) -> Tuple[np.ndarray, int]:
-        """Truncated 1D Gaussians for the integer centres -pad .. size+pad-1;
-        the first and last rows are all zero (their window misses the
-        heatmap), so clipping any other centre onto them gives zero."""
-        pad = int(np.floor(3 * self.sigma)) + 1
-        centres = np.arange(-pad, size + pad, dtype=np.float32)
-        table = self._gaussian_1d(size, centres)
-        dist = np.abs(np.arange(size, dtype=np.float32) - centres[:, None])
-        table[dist > 3 * self.sigma] = 0
-        return table, pad
+    def _build_windows(self, pad: int) -> np.ndarray:
+        """All heatmaps of one joint at a whole centre, as windows.
 
-    @staticmethod
-    def _table_rows(table: Tuple[np.ndarray, int], mu: np.ndarray,
-                    valid: np.ndarray) -> np.ndarray:
-        rows, pad = table
-        idx = np.where(valid, mu + pad, 0).clip(0, len(rows) - 1)
-        return rows[idx.astype(np.intp)]
+        The canvas holds one Gaussian, truncated to the square 3-sigma window
+        as mmpose draws it, with room around it; the (H, W) window that
+        starts at ``(H - 1 + pad - cy, W - 1 + pad - cx)`` is the heatmap of
+        the centre ``(cx, cy)``, for centres from ``-pad`` to
+        ``size - 1 + pad``; those at ``-pad`` are all zero (``pad`` > 3
+        sigma).
+
+        Returns:
+            np.ndarray: a read-only (Y, X, H, W) view of the windows.
+        """
+        def axis(size: int) -> np.ndarray:
+            mid = size - 1 + pad
+            g = self._gaussian_1d(2 * mid + 1, np.array(mid, np.float32))
+            g[np.abs(np.arange(2 * mid + 1) - mid) > 3 * self.sigma] = 0
+            return g
+
+        W, H = self.heatmap_size
+        canvas = axis(H)[:, None] * axis(W)[None, :]
+        return np.lib.stride_tricks.sliding_window_view(canvas, (H, W))
 
     # ------------------------------------------------------------- decode
     def decode(self, encoded: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
@@ -212,9 +217,11 @@ class GaussianHeatmap(BaseKeypointCodec):
             - keypoints (np.ndarray): (1, K, 2) in input-image coordinates.
             - scores (np.ndarray): (1, K), the heatmap peak values.
         """
-        keypoints, scores = self.decode_tensor(
-            torch.from_numpy(np.ascontiguousarray(encoded))[None])
-        return keypoints.numpy(), scores.numpy()
+        if self.refine == 'dark':
+            keypoints, scores = self.decode_tensor(
+                torch.from_numpy(np.ascontiguousarray(encoded))[None])
+            return keypoints.numpy(), scores.numpy()
+        return self._decode_numpy(np.asarray(encoded)[None])
 
     def batch_decode(self, batch_heatmaps: Tensor
                      ) -> Tuple[np.ndarray, np.ndarray]:
@@ -228,9 +235,38 @@ class GaussianHeatmap(BaseKeypointCodec):
             - keypoints (np.ndarray): (B, 1, K, 2) in input coordinates.
             - scores (np.ndarray): (B, 1, K).
         """
-        keypoints, scores = self.decode_tensor(batch_heatmaps)
-        return (keypoints[:, None].cpu().numpy(),
-                scores[:, None].cpu().numpy())
+        if batch_heatmaps.device.type == 'cpu' and self.refine != 'dark':
+            keypoints, scores = self._decode_numpy(
+                batch_heatmaps.detach().float().numpy())
+        else:
+            keypoints, scores = self.decode_tensor(batch_heatmaps)
+            keypoints, scores = keypoints.cpu().numpy(), scores.cpu().numpy()
+        return keypoints[:, None], scores[:, None]
+
+    def _decode_numpy(self, hm: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+        """``decode_tensor`` for heatmaps in memory, argmax and quarter
+        shift only: a few numpy calls over all B x K heatmaps at once, so
+        the cost is one pass of argmax (torch's per-op overhead and its
+        slower argmax over the last dimension cost 2x more on a CPU)."""
+        if hm.ndim != 4:
+            raise ValueError('GaussianHeatmap: heatmaps to decode must be '
+                             f'(B, K, H, W), got shape {hm.shape}')
+        B, K, H, W = hm.shape
+        flat = hm.reshape(B * K, H * W)
+        idx = flat.argmax(axis=1)
+        rows = np.arange(B * K)
+        scores = flat[rows, idx].astype(np.float32)
+        y, x = np.divmod(idx, W)
+        kpts = np.stack((x, y), axis=-1).astype(np.float32)
+        if self.refine == 'quarter' and H > 2 and W > 2:
+            inner = (x > 0) & (x < W - 1) & (y > 0) & (y < H - 1)
+            i = np.where(inner, idx, W + 1)  # any inner pixel when not
+            d = np.stack((flat[rows, i + 1] - flat[rows, i - 1],
+                          flat[rows, i + W] - flat[rows, i - W]), axis=-1)
+            kpts += np.float32(0.25) * np.sign(d * inner[:, None])
+        kpts[scores <= 0] = -1  # as mmpose: no peak -> -1 * scale_factor
+        kpts *= self.scale_factor
+        return kpts.reshape(B, K, 2), scores.reshape(B, K)
 
     def decode_tensor(self, batch_heatmaps: ArrayOrTensor
                       ) -> Tuple[Tensor, Tensor]:

@@ -134,6 +134,9 @@ def _background(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
     return np.clip(img + noise, 0, 255).astype(np.uint8)
 
 
+_RIM_KERNEL = np.ones((3, 3), np.uint8)
+
+
 def _limb(mask: np.ndarray, a: np.ndarray, b: np.ndarray, width: float,
           ellipse: bool) -> None:
     a, b = a.astype(float), b.astype(float)
@@ -191,14 +194,18 @@ def render_person(rng: np.random.Generator, img: np.ndarray,
             _limb(mask, joints[a], joints[b], width, ellipse)
         m = mask > 0
         img[m] = textures[name][m]
+        # a dark rim, as shading and seams give real limbs, so that a limb
+        # in front of the torso (same shirt) still shows its outline
+        rim = m & ~(cv2.erode(mask, _RIM_KERNEL) > 0)
+        img[rim] = (img[rim] * 0.4).astype(np.uint8)
         cover |= mask
-    # hands and feet
+    # hands and feet, wider than the limb that ends in them
     for k in (R_WRI, L_WRI):
-        cv2.circle(img, tuple(int(v) for v in joints[k]), int(limb_w * 0.6),
+        cv2.circle(img, tuple(int(v) for v in joints[k]), int(limb_w * 0.9),
                    tuple(int(c) for c in skin), -1)
     shoe = tuple(int(c) for c in rng.integers(0, 120, 3))
     for k in (R_ANK, L_ANK):
-        cv2.circle(img, tuple(int(v) for v in joints[k]), int(limb_w * 0.7),
+        cv2.circle(img, tuple(int(v) for v in joints[k]), int(limb_w * 0.9),
                    shoe, -1)
     # neck and head
     cv2.line(img, tuple(int(v) for v in joints[THORAX]),

@@ -1,5 +1,6 @@
 from typing import Tuple
 
+import cv2
 import numpy as np
 from mmcv.transforms import BaseTransform
 from mmpose.registry import TRANSFORMS
@@ -38,6 +39,12 @@ class RandomChannelScale(BaseTransform):
             return results
         img = results['img']
         gains = np.random.uniform(*self.scale_range, size=img.shape[-1])
+        if img.dtype == np.uint8 and img.ndim == 3 and img.shape[-1] <= 4:
+            # the same values, through one lookup table per channel
+            lut = np.clip(
+                np.arange(256, dtype=np.float32)[:, None] * gains, 0, 255)
+            results['img'] = cv2.LUT(img, lut.astype(np.uint8)[:, None])
+            return results
         out = np.clip(img.astype(np.float32) * gains, 0, 255)
         results['img'] = out.astype(img.dtype)
         return results

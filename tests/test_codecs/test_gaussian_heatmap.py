@@ -36,11 +36,14 @@ def test_unannotated_and_out_of_frame_joints_get_zero():
     assert not enc['heatmaps'][1:].any()
 
 
-@pytest.mark.parametrize('sigma', [1., 2., 3.])
-def test_same_as_mmpose_msra_heatmap(sigma):
+@pytest.mark.parametrize('sigma,input_size,heatmap_size', [
+    (1., IN, HM), (2., IN, HM), (3., IN, HM), (2., (192, 256), (48, 64))])
+def test_same_as_mmpose_msra_heatmap(sigma, input_size, heatmap_size):
     rng = np.random.default_rng(int(sigma))
-    ours = GaussianHeatmap(IN, HM, sigma=sigma, drop_out_of_frame=False)
-    msra = MSRAHeatmap(IN, HM, sigma=sigma)
+    ours = GaussianHeatmap(input_size, heatmap_size, sigma=sigma,
+                           drop_out_of_frame=False)
+    msra = MSRAHeatmap(input_size, heatmap_size, sigma=sigma)
+    W, H = heatmap_size
     for _ in range(20):
         kpts = random_keypoints(rng, low=-20, high=275)
         vis = (rng.random((1, 16)) > 0.2).astype(np.float32)
@@ -59,8 +62,8 @@ def test_same_as_mmpose_msra_heatmap(sigma):
         ka, sa = ours.decode(hm)
         kb, sb = msra.decode(hm)
         peak = np.stack(np.unravel_index(hm.reshape(16, -1).argmax(1),
-                                         (64, 64)), -1)
-        away = ((peak > 1) & (peak < 63)).all(-1)
+                                         (H, W)), -1)
+        away = ((peak > 1) & (peak < [H - 1, W - 1])).all(-1)
         assert away.sum() >= 4
         np.testing.assert_allclose(ka[0, away], kb[0, away], atol=1e-5)
         np.testing.assert_allclose(sa, sb)
@@ -106,18 +109,30 @@ def test_quarter_shift_moves_toward_higher_neighbour():
     np.testing.assert_allclose(scores, [[1., 1.]])
 
 
-def test_batch_decode_on_device_equals_single_decode():
+@pytest.mark.parametrize('refine', ['quarter', 'none'])
+def test_numpy_decode_equals_torch_decode(refine):
+    # decode/batch_decode of CPU heatmaps run in numpy; decode_tensor (the
+    # path on a GPU) in torch: same keypoints and scores, borders included
     rng = np.random.default_rng(1)
-    codec = GaussianHeatmap(IN, HM, sigma=2.)
-    hms = rng.random((5, 16, 64, 64)).astype(np.float32)
+    codec = GaussianHeatmap((256, 192), (64, 48), sigma=2., refine=refine)
+    hms = rng.random((5, 16, 48, 64)).astype(np.float32)
+    hms[0, 0] = 0  # no positive value: -1 * scale_factor
+    hms[0, 1] = -rng.random((48, 64))
+    for k, (y, x) in enumerate([(0, 5), (47, 5), (7, 0), (7, 63), (0, 0)]):
+        hms[1, k, y, x] = 2.  # maxima on every border
     kpts, scores = codec.decode_tensor(torch.from_numpy(hms))
     assert kpts.device.type == 'cpu' and kpts.shape == (5, 16, 2)
     for i in range(5):
         k1, s1 = codec.decode(hms[i])
-        np.testing.assert_allclose(kpts[i].numpy(), k1[0])
-        np.testing.assert_allclose(scores[i].numpy(), s1[0])
+        np.testing.assert_array_equal(kpts[i].numpy(), k1[0])
+        np.testing.assert_array_equal(scores[i].numpy(), s1[0])
     bk, bs = codec.batch_decode(torch.from_numpy(hms))
     assert bk.shape == (5, 1, 16, 2) and bs.shape == (5, 1, 16)
+    np.testing.assert_array_equal(bk[:, 0], kpts.numpy())
+    np.testing.assert_array_equal(bs[:, 0], scores.numpy())
+    np.testing.assert_array_equal(bk[0, 0, 0], [-4, -4])
+    np.testing.assert_array_equal(
+        bk[1, 0, :5], [[20, 0], [20, 188], [0, 28], [252, 28], [0, 0]])
 
 
 def test_invalid_arguments():

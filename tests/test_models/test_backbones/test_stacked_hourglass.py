@@ -82,6 +82,31 @@ def test_with_cp_same_outputs_and_gradients():
         torch.testing.assert_close(a.grad, b.grad, msg=name)
 
 
+def test_channels_last_same_outputs_and_gradients():
+    torch.manual_seed(0)
+    plain = StackedHourglass(num_stacks=2, num_keypoints=4, feat_channels=16)
+    fast = StackedHourglass(num_stacks=2, num_keypoints=4, feat_channels=16,
+                            channels_last=True)
+    fast.load_state_dict(plain.state_dict())  # keeps fast's layout
+    # eval: batch statistics of the 1x1 bottom level would amplify the
+    # rounding differences of the two layouts' convolution algorithms
+    plain.eval()
+    fast.eval()
+    conv = fast.stem[0].weight
+    assert conv.is_contiguous(memory_format=torch.channels_last)
+    assert not conv.is_contiguous()
+    x = torch.rand(2, 3, 64, 64)
+    outs_p, outs_f = plain(x), fast(x)
+    for a, b in zip(outs_p, outs_f):
+        assert b.is_contiguous()
+        torch.testing.assert_close(a, b, rtol=1e-4, atol=1e-5)
+    sum(o.square().sum() for o in outs_p).backward()
+    sum(o.square().sum() for o in outs_f).backward()
+    for (name, a), b in zip(plain.named_parameters(), fast.parameters()):
+        torch.testing.assert_close(a.grad, b.grad, rtol=1e-3, atol=1e-5,
+                                   msg=name)
+
+
 def test_norm_cfg_reaches_every_nested_module():
     model = StackedHourglass(num_stacks=2, num_keypoints=4, feat_channels=16,
                              norm_cfg=dict(type='GN', num_groups=4))
@@ -97,10 +122,23 @@ def test_norm_cfg_reaches_every_nested_module():
     (dict(feat_channels=33), 'feat_channels must be even'),
     (dict(num_residual_modules=True), 'num_residual_modules'),
     (dict(norm_cfg='BN'), "norm_cfg must be a dict with a 'type'"),
+    (dict(stem_channels=(32, 63)), 'stem_channels must be two positive even'),
+    (dict(stem_channels=(32, )), 'stem_channels must be two positive even'),
 ])
 def test_invalid_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
         StackedHourglass(**kwargs)
+
+
+def test_stem_channels():
+    model = StackedHourglass(num_stacks=1, num_keypoints=4, feat_channels=16,
+                             stem_channels=(8, 12))
+    assert model.stem[0].out_channels == 8
+    convs = [m for m in model.stem.modules()
+             if isinstance(m, torch.nn.Conv2d)]
+    assert {c.out_channels for c in convs} == {8, 6, 12, 16}
+    outs = model(torch.rand(2, 3, 64, 64))
+    assert outs[0].shape == (2, 4, 16, 16)
 
 
 def test_input_size_must_fit_the_hourglass():
