@@ -37,8 +37,13 @@ class GaussianHeatmap(BaseKeypointCodec):
     column 0; the original code shifts both, or neither, by whether the
     maximum is off the border (``0 < x < W - 1 and 0 < y < H - 1``), as done
     here. With ``drop_out_of_frame=False`` the encodings are mmpose's (to
-    float32 rounding), and decodings agree wherever the maximum is more than
-    one pixel inside (tests/test_codecs).
+    float32 rounding) where 3 sigma is a whole number of pixels (mmpose's
+    sigma 2, for one), and decodings agree wherever the maximum is more
+    than one pixel inside (tests/test_codecs). Where 3 sigma is not whole,
+    e.g. the original's 1.75, mmpose's Gaussian is off centre: its patch
+    starts at ``trunc(mu - 3 sigma)`` and its peak sits ``(6 sigma + 1) //
+    2`` further, one pixel up and left of the joint for sigma 1.75; this
+    codec keeps the peak on the joint.
 
     Note:
         - instance number: N

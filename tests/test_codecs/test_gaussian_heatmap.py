@@ -69,6 +69,48 @@ def test_same_as_mmpose_msra_heatmap(sigma, input_size, heatmap_size):
         np.testing.assert_allclose(sa, sb)
 
 
+@pytest.mark.parametrize('sigma', [1., 2., 3., 1.75, 13 / 6])
+def test_frame_rule_at_every_border_position(sigma):
+    # heatmap positions -12 .. 76 in half pixels: the edge of mmpose's rule
+    # (some of the 3-sigma window inside) and of the paper's (the rounded
+    # position inside), in x and in y
+    msra = MSRAHeatmap(IN, HM, sigma=sigma)
+    mmpose_rule = GaussianHeatmap(IN, HM, sigma=sigma,
+                                  drop_out_of_frame=False)
+    paper_rule = GaussianHeatmap(IN, HM, sigma=sigma)
+    steps = np.arange(-12, 76.5, 0.5, dtype=np.float32) * 4
+    for axis in (0, 1):
+        kpts = np.full((1, len(steps), 2), 128., np.float32)
+        kpts[0, :, axis] = steps
+        a, b = mmpose_rule.encode(kpts), msra.encode(kpts)
+        np.testing.assert_array_equal(a['keypoint_weights'],
+                                      b['keypoint_weights'])
+        if sigma * 3 == int(sigma * 3):  # else mmpose's window is off
+            np.testing.assert_allclose(a['heatmaps'], b['heatmaps'],
+                                       rtol=1e-6, atol=1e-7)
+        c = paper_rule.encode(kpts)
+        mu = np.floor(steps / 4 + 0.5)
+        inside = (mu >= 0) & (mu <= 63)
+        np.testing.assert_array_equal(c['keypoint_weights'][0], inside)
+        assert not c['heatmaps'][~inside].any()
+        peak = c['heatmaps'][inside].reshape(inside.sum(), -1).argmax(1)
+        np.testing.assert_array_equal(
+            np.unravel_index(peak, HM)[1 - axis], mu[inside])
+
+
+def test_mmpose_gaussian_is_off_centre_where_3_sigma_is_not_whole():
+    # mmpose's generate_gaussian_heatmaps starts its patch at
+    # trunc(mu - 3 sigma) and centres the Gaussian (6 sigma + 1) // 2
+    # further: with sigma 1.75 the peak lands one pixel up and left
+    kpts = np.array([[[80., 80.]]], np.float32)  # heatmap (20, 20)
+    msra = MSRAHeatmap(IN, HM, sigma=1.75).encode(kpts)['heatmaps'][0]
+    ours = GaussianHeatmap(IN, HM, sigma=1.75).encode(kpts)['heatmaps'][0]
+    assert np.unravel_index(msra.argmax(), HM) == (19, 19)
+    assert msra.max() == pytest.approx(1.0)
+    assert np.unravel_index(ours.argmax(), HM) == (20, 20)
+    assert ours[20, 20] == 1.0
+
+
 def test_dark_decode_same_as_mmpose():
     rng = np.random.default_rng(5)
     ours = GaussianHeatmap(IN, HM, sigma=2., subpixel_center=True,
