@@ -1,15 +1,16 @@
 # hg1_flic.py on synthetic people (tools/make_synthetic_data.py), sized for
 # a CPU. Changed: data root, image and feature size, epochs, batch and
-# workers, the optimizer and no random rotation (see hg2_synthetic.py).
+# workers, the optimizer, sigma 3, the dataset's joint weights in the loss
+# and no random rotation (see hg2_synthetic.py).
 _base_ = ['./hg1_flic.py']
 
-train_cfg = dict(max_epochs=5, val_interval=5)
+train_cfg = dict(max_epochs=6, val_interval=6)
 default_hooks = dict(logger=dict(interval=50))
 optim_wrapper = dict(optimizer=dict(_delete_=True, type='Adam', lr=2e-3))
 param_scheduler = [
     dict(
         type='CosineAnnealingLR',
-        T_max=5,
+        T_max=6,
         eta_min=1e-5,
         by_epoch=True,
         convert_to_iter_based=True)
@@ -19,7 +20,7 @@ codec = dict(
     type='GaussianHeatmap',
     input_size=(128, 128),
     heatmap_size=(32, 32),
-    sigma=2.0)
+    sigma=3.0)
 
 model = dict(
     backbone=dict(
@@ -38,7 +39,10 @@ train_pipeline = [
         rotate_prob=0.),
     dict(type='TopdownAffine', input_size=codec['input_size']),
     dict(type='RandomChannelScale', scale_range=(0.6, 1.4)),
-    dict(type='GenerateTarget', encoder=codec),
+    dict(
+        type='GenerateTarget',
+        encoder=codec,
+        use_dataset_keypoint_weights=True),
     dict(type='PackPoseInputs')
 ]
 val_pipeline = [

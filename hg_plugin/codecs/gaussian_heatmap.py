@@ -113,9 +113,14 @@ class GaussianHeatmap(BaseKeypointCodec):
             # windows for whole centres -pad .. size - 1 + pad; every centre
             # inside either rule is in that range
             pad = int(np.ceil(radius)) + 2
-            self._windows = self._build_windows(pad)
-            self._start = self._size - 1 + pad
-            self._start_none = self._size - 1 + 2 * pad
+            self._windows, row = self._build_windows(pad)
+            # the window of centre mu starts at _start - mu_x - mu_y * row;
+            # the one of the centre (-pad, -pad) holds no Gaussian
+            step = np.array([1, row], np.float32)
+            self._row = np.float32(row)
+            self._start = float((self._size - 1 + pad) @ step)
+            self._start_none = float((self._size - 1 + 2 * pad) @ step)
+            self._inv_scale = (1 / self.scale_factor).astype(np.float32)
 
     # ------------------------------------------------------------- encode
     def encode(self,
@@ -140,31 +145,33 @@ class GaussianHeatmap(BaseKeypointCodec):
                              f'(N, K, 2), got shape {keypoints.shape}')
         N, K = keypoints.shape[:2]
         if keypoints_visible is None:
-            keypoints_visible = np.ones((N, K), dtype=np.float32)
-        weights = np.asarray(keypoints_visible, dtype=np.float32)
-        if weights.shape != (N, K):
-            raise ValueError('GaussianHeatmap.encode: keypoints_visible must '
-                             f'be {(N, K)}, got {weights.shape}')
-        if keypoints.shape[-1] > 2:
-            keypoints = keypoints[..., :2]
-        pos = keypoints / self.scale_factor
+            weights = np.ones((N, K), dtype=np.float32)
+        else:
+            weights = np.asarray(keypoints_visible, dtype=np.float32)
+            if weights.shape != (N, K):
+                raise ValueError('GaussianHeatmap.encode: keypoints_visible '
+                                 f'must be {(N, K)}, got {weights.shape}')
         if self.subpixel_center:
-            return self._encode_subpixel(pos, weights)
+            return self._encode_subpixel(keypoints[..., :2] /
+                                         self.scale_factor, weights)
+        # Few numpy calls: at 16 keypoints each costs more than its
+        # arithmetic, and the gather below is the only real work.
+        mu = keypoints[..., :2] * self._inv_scale + np.float32(0.5)
         if self.drop_out_of_frame:
-            mu = np.floor(pos + 0.5)
+            np.floor(mu, out=mu)
         else:  # mmpose's rounding, toward 0 also left of the frame
-            mu = np.trunc(pos + 0.5)
+            np.trunc(mu, out=mu)
         # mu is whole: the rules reduce to two comparisons (__init__);
-        # NaN positions compare False: never inside. (Few numpy calls:
-        # at 16 keypoints each costs more than its arithmetic.)
+        # NaN positions compare False: never inside. x and y inside <=>
+        # both bytes of the pair are 1.
         ok = (mu > self._inside_lo) & (mu < self._inside_hi)
-        weights = weights * (ok[..., 0] & ok[..., 1])
+        weights = weights * (ok.view(np.uint16)[..., 0] == 0x0101)
         # Each heatmap is a window of one precomputed Gaussian canvas, so
         # encoding is one gather (no arithmetic per pixel); a dropped joint
-        # takes the last window, which holds no Gaussian.
-        start = np.where((weights >= 0.5)[..., None], self._start - mu,
-                         self._start_none).astype(np.intp)
-        heatmaps = self._windows[start[..., 1], start[..., 0]]
+        # takes a window that holds no Gaussian.
+        start = self._start - mu[..., 0] - mu[..., 1] * self._row
+        start[weights < 0.5] = self._start_none
+        heatmaps = self._windows[start.astype(np.intp)]
         heatmaps = heatmaps[0] if N == 1 else heatmaps.max(axis=0)
         return dict(heatmaps=heatmaps, keypoint_weights=weights)
 
@@ -190,18 +197,20 @@ class GaussianHeatmap(BaseKeypointCodec):
         d = np.arange(int(size), dtype=np.float32) - mu[..., None]
         return np.exp(d * d * np.float32(-0.5 / self.sigma**2))
 
-    def _build_windows(self, pad: int) -> np.ndarray:
+    def _build_windows(self, pad: int) -> Tuple[np.ndarray, int]:
         """All heatmaps of one joint at a whole centre, as windows.
 
         The canvas holds one Gaussian, truncated to the square 3-sigma window
-        as mmpose draws it, with room around it; the (H, W) window that
-        starts at ``(H - 1 + pad - cy, W - 1 + pad - cx)`` is the heatmap of
-        the centre ``(cx, cy)``, for centres from ``-pad`` to
+        as mmpose draws it, with room around it; the (H, W) window at row
+        ``H - 1 + pad - cy`` and column ``W - 1 + pad - cx`` is the heatmap
+        of the centre ``(cx, cy)``, for centres from ``-pad`` to
         ``size - 1 + pad``; those at ``-pad`` are all zero (``pad`` > 3
-        sigma).
+        sigma). Windows are indexed by the flat offset of their first pixel
+        (row * canvas width + column), so that one index array picks them.
 
         Returns:
-            np.ndarray: a read-only (Y, X, H, W) view of the windows.
+            tuple: a read-only (offsets, H, W) view of the windows and the
+            canvas width.
         """
         def axis(size: int) -> np.ndarray:
             mid = size - 1 + pad
@@ -211,7 +220,14 @@ class GaussianHeatmap(BaseKeypointCodec):
 
         W, H = self.heatmap_size
         canvas = axis(H)[:, None] * axis(W)[None, :]
-        return np.lib.stride_tricks.sliding_window_view(canvas, (H, W))
+        row = canvas.shape[1]
+        flat = canvas.ravel()
+        step = flat.strides[0]
+        windows = np.lib.stride_tricks.as_strided(
+            flat, (flat.size - (H - 1) * row - W + 1, H, W),
+            (step, row * step, step),
+            writeable=False)
+        return windows, row
 
     # ------------------------------------------------------------- decode
     def decode(self, encoded: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:

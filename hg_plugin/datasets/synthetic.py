@@ -179,8 +179,9 @@ def render_person(rng: np.random.Generator, img: np.ndarray,
         'legs': _pattern(rng, h, w),
         'torso': shirt,
         'upper_arms': shirt,
-        'fore_arms': shirt if rng.random() < 0.5 else np.broadcast_to(
-            skin.astype(np.uint8), (h, w, 3)),
+        # bare forearms or sleeves of another cloth: the elbow shows
+        'fore_arms': _pattern(rng, h, w) if rng.random() < 0.5 else
+        np.broadcast_to(skin.astype(np.uint8), (h, w, 3)),
     }
     for name, segments in parts.items():
         mask = np.zeros((h, w), np.uint8)
@@ -199,14 +200,15 @@ def render_person(rng: np.random.Generator, img: np.ndarray,
         rim = m & ~(cv2.erode(mask, _RIM_KERNEL) > 0)
         img[rim] = (img[rim] * 0.4).astype(np.uint8)
         cover |= mask
-    # hands and feet, wider than the limb that ends in them
-    for k in (R_WRI, L_WRI):
-        cv2.circle(img, tuple(int(v) for v in joints[k]), int(limb_w * 0.9),
-                   tuple(int(c) for c in skin), -1)
-    shoe = tuple(int(c) for c in rng.integers(0, 120, 3))
-    for k in (R_ANK, L_ANK):
-        cv2.circle(img, tuple(int(v) for v in joints[k]), int(limb_w * 0.9),
-                   shoe, -1)
+    # hands and feet, wider than the limb that ends in them and outlined
+    # like it
+    shoe = rng.integers(0, 120, 3)
+    for ks, color in (((R_WRI, L_WRI), skin), ((R_ANK, L_ANK), shoe)):
+        r = max(2, int(limb_w * 1.1))
+        for k in ks:
+            c = tuple(int(v) for v in joints[k])
+            cv2.circle(img, c, r, tuple(int(v) for v in color * 0.4), -1)
+            cv2.circle(img, c, r - 1, tuple(int(v) for v in color), -1)
     # neck and head
     cv2.line(img, tuple(int(v) for v in joints[THORAX]),
              tuple(int(v) for v in joints[NECK]),

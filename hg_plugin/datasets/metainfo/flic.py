@@ -47,7 +47,9 @@ dataset_info = dict(
         8: dict(link=('l_eye', 'nose'), id=8, color=[51, 153, 255]),
         9: dict(link=('r_eye', 'nose'), id=9, color=[51, 153, 255]),
     },
-    joint_weights=[1.] * 11,
+    # as mmpose's MPII weights: 1.2 on elbows, 1.5 on wrists (used by
+    # GenerateTarget(use_dataset_keypoint_weights=True) only)
+    joint_weights=[1., 1.2, 1.5, 1., 1.2, 1.5, 1., 1., 1., 1., 1.],
     # No OKS sigmas are published for FLIC; these are COCO's for the same
     # body parts (shoulder .079, elbow .072, wrist .062, hip .107, eye .025,
     # nose .026), so an OKS-based tool does not fail on this dataset.
