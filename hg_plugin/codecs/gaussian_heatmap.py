@@ -116,10 +116,11 @@ class GaussianHeatmap(BaseKeypointCodec):
             self._windows, row = self._build_windows(pad)
             # the window of centre mu starts at _start - mu_x - mu_y * row;
             # the one of the centre (-pad, -pad) holds no Gaussian
-            step = np.array([1, row], np.float32)
             self._row = np.float32(row)
-            self._start = float((self._size - 1 + pad) @ step)
-            self._start_none = float((self._size - 1 + 2 * pad) @ step)
+            last = self._size - 1
+            self._start = float(last[0] + pad + (last[1] + pad) * row)
+            self._start_none = float(last[0] + 2 * pad +
+                                     (last[1] + 2 * pad) * row)
             self._inv_scale = (1 / self.scale_factor).astype(np.float32)
 
     # ------------------------------------------------------------- encode
@@ -170,7 +171,7 @@ class GaussianHeatmap(BaseKeypointCodec):
         # encoding is one gather (no arithmetic per pixel); a dropped joint
         # takes a window that holds no Gaussian.
         start = self._start - mu[..., 0] - mu[..., 1] * self._row
-        start[weights < 0.5] = self._start_none
+        start[~(weights >= 0.5)] = self._start_none  # NaN weight: dropped
         heatmaps = self._windows[start.astype(np.intp)]
         heatmaps = heatmaps[0] if N == 1 else heatmaps.max(axis=0)
         return dict(heatmaps=heatmaps, keypoint_weights=weights)

@@ -36,6 +36,16 @@ def test_unannotated_and_out_of_frame_joints_get_zero():
     assert not enc['heatmaps'][1:].any()
 
 
+def test_nan_keypoints_and_visibility_give_zero_heatmaps():
+    # a NaN visibility is not >= 0.5: the joint is not drawn, whether its
+    # position is a number or NaN
+    codec = GaussianHeatmap(IN, HM, sigma=2.)
+    kpts = np.array([[[50., 50.], [60., 60.], [np.nan, np.nan]]], np.float32)
+    enc = codec.encode(kpts, np.array([[1., np.nan, np.nan]], np.float32))
+    assert enc['heatmaps'][0].max() == 1
+    assert not enc['heatmaps'][1:].any()
+
+
 @pytest.mark.parametrize('sigma,input_size,heatmap_size', [
     (1., IN, HM), (2., IN, HM), (3., IN, HM), (2., (192, 256), (48, 64))])
 def test_same_as_mmpose_msra_heatmap(sigma, input_size, heatmap_size):
