@@ -105,22 +105,15 @@ class GaussianHeatmap(BaseKeypointCodec):
         if not subpixel_center:
             radius = 3 * self.sigma
             if drop_out_of_frame:  # 0 <= mu <= size - 1
-                lo, hi = np.full(2, -1, np.float32), self._size
+                lo, hi = np.full(2, -1), self._size
             else:  # mmpose's trunc(mu - r) < size, trunc(mu + r + 1) >= 0
-                lo = np.full(2, -radius - 2, np.float32)
-                hi = self._size + np.float32(radius)
-            self._inside_lo, self._inside_hi = lo, hi
+                lo, hi = np.full(2, -radius - 2), self._size + radius
             # windows for whole centres -pad .. size - 1 + pad; every centre
             # inside either rule is in that range
             pad = int(np.ceil(radius)) + 2
-            self._windows, row = self._build_windows(pad)
-            # the window of centre mu starts at _start - mu_x - mu_y * row;
-            # the one of the centre (-pad, -pad) holds no Gaussian
-            self._row = np.float32(row)
-            last = self._size - 1
-            self._start = float(last[0] + pad + (last[1] + pad) * row)
-            self._start_none = float(last[0] + 2 * pad +
-                                     (last[1] + 2 * pad) * row)
+            self._windows, self._tables, self._none = self._build_windows(
+                pad, lo, hi)
+            self._offset = np.intp(pad + 1)  # centre -pad - 1 -> entry 0
             self._inv_scale = (1 / self.scale_factor).astype(np.float32)
 
     # ------------------------------------------------------------- encode
@@ -160,19 +153,23 @@ class GaussianHeatmap(BaseKeypointCodec):
         mu = keypoints[..., :2] * self._inv_scale + np.float32(0.5)
         if self.drop_out_of_frame:
             np.floor(mu, out=mu)
-        else:  # mmpose's rounding, toward 0 also left of the frame
-            np.trunc(mu, out=mu)
-        # mu is whole: the rules reduce to two comparisons (__init__);
-        # NaN positions compare False: never inside. x and y inside <=>
-        # both bytes of the pair are 1.
-        ok = (mu > self._inside_lo) & (mu < self._inside_hi)
-        weights = weights * (ok.view(np.uint16)[..., 0] == 0x0101)
-        # Each heatmap is a window of one precomputed Gaussian canvas, so
-        # encoding is one gather (no arithmetic per pixel); a dropped joint
-        # takes a window that holds no Gaussian.
-        start = self._start - mu[..., 0] - mu[..., 1] * self._row
-        start[~(weights >= 0.5)] = self._start_none  # NaN weight: dropped
-        heatmaps = self._windows[start.astype(np.intp)]
+        # (else mmpose's rounding: the cast truncates, toward 0 also left of
+        # the frame.) Each heatmap is a window of one precomputed Gaussian
+        # canvas, so encoding is one gather (no arithmetic per pixel). The
+        # tables give, per whole x and per whole y, its part of the window's
+        # flat offset, or a part that leads into all-zero windows where the
+        # centre is outside the rule; indices past either end (a NaN or an
+        # infinite position among them) clip to such an entry.
+        with np.errstate(invalid='ignore'):  # NaN, inf: clipped below
+            m = mu.astype(np.intp)
+        m += self._offset
+        tx, ty = self._tables
+        start = tx.take(m[..., 0], mode='clip') + ty.take(m[..., 1],
+                                                          mode='clip')
+        weights = weights * (start < self._none)
+        # a dropped or NaN weight takes a window that holds no Gaussian
+        start = np.where(weights >= 0.5, start, self._none)
+        heatmaps = self._windows[start]
         heatmaps = heatmaps[0] if N == 1 else heatmaps.max(axis=0)
         return dict(heatmaps=heatmaps, keypoint_weights=weights)
 
@@ -198,20 +195,30 @@ class GaussianHeatmap(BaseKeypointCodec):
         d = np.arange(int(size), dtype=np.float32) - mu[..., None]
         return np.exp(d * d * np.float32(-0.5 / self.sigma**2))
 
-    def _build_windows(self, pad: int) -> Tuple[np.ndarray, int]:
+    def _build_windows(self, pad: int, lo: np.ndarray, hi: np.ndarray
+                       ) -> Tuple[np.ndarray, Tuple[np.ndarray, np.ndarray],
+                                  int]:
         """All heatmaps of one joint at a whole centre, as windows.
 
         The canvas holds one Gaussian, truncated to the square 3-sigma window
         as mmpose draws it, with room around it; the (H, W) window at row
         ``H - 1 + pad - cy`` and column ``W - 1 + pad - cx`` is the heatmap
-        of the centre ``(cx, cy)``, for centres from ``-pad`` to
-        ``size - 1 + pad``; those at ``-pad`` are all zero (``pad`` > 3
-        sigma). Windows are indexed by the flat offset of their first pixel
-        (row * canvas width + column), so that one index array picks them.
+        of the centre ``(cx, cy)``, for centres from ``-pad`` to ``size - 1 +
+        pad`` (``pad`` > 3 sigma). Zeros follow the canvas, so that every
+        offset from ``none`` (the canvas' size) to twice that starts an
+        all-zero window. Windows are indexed by the flat offset of their
+        first pixel (row * canvas width + column), the sum of an x part and
+        a y part: ``tables[0][cx + pad + 1]`` and ``tables[1][cy + pad +
+        1]``, each ``none`` where ``lo < c < hi`` fails (entries 0 and -1
+        among them), so that a sum of at least ``none`` means dropped.
+
+        Building each heatmap as the outer product of two 1-D windows
+        instead was measured slower: numpy's broadcast multiplication runs
+        one inner loop per heatmap row.
 
         Returns:
-            tuple: a read-only (offsets, H, W) view of the windows and the
-            canvas width.
+            tuple: a read-only (offsets, H, W) view of the windows, the x
+            and y tables and ``none``.
         """
         def axis(size: int) -> np.ndarray:
             mid = size - 1 + pad
@@ -222,13 +229,22 @@ class GaussianHeatmap(BaseKeypointCodec):
         W, H = self.heatmap_size
         canvas = axis(H)[:, None] * axis(W)[None, :]
         row = canvas.shape[1]
-        flat = canvas.ravel()
+        none = canvas.size
+        flat = np.zeros(3 * none + H * row, np.float32)
+        flat[:none] = canvas.ravel()
         step = flat.strides[0]
         windows = np.lib.stride_tricks.as_strided(
             flat, (flat.size - (H - 1) * row - W + 1, H, W),
             (step, row * step, step),
             writeable=False)
-        return windows, row
+
+        def table(size: int, axis: int, stride: int) -> np.ndarray:
+            c = np.arange(size + 2 * pad + 2) - (pad + 1)
+            part = (size - 1 + pad - c) * stride
+            inside = (c > lo[axis]) & (c < hi[axis])
+            return np.where(inside, part, none).astype(np.intp)
+
+        return windows, (table(W, 0, 1), table(H, 1, row)), none
 
     # ------------------------------------------------------------- decode
     def decode(self, encoded: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:

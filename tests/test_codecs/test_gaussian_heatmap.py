@@ -46,6 +46,23 @@ def test_nan_keypoints_and_visibility_give_zero_heatmaps():
     assert not enc['heatmaps'][1:].any()
 
 
+@pytest.mark.parametrize('drop_out_of_frame', [True, False])
+def test_nan_infinite_and_huge_positions_give_zero_heatmaps(
+        drop_out_of_frame):
+    # the encode looks whole positions up in tables, clipping the index:
+    # whatever a position casts to, it must land on an empty window
+    codec = GaussianHeatmap(
+        IN, HM, sigma=2., drop_out_of_frame=drop_out_of_frame)
+    big = np.float32(1e30)
+    kpts = np.array([[[50., 50.], [np.nan, 40.], [40., np.nan],
+                      [np.inf, 40.], [40., -np.inf], [big, 40.], [40., -big],
+                      [-big, big], [1e5, 40.], [40., -1e5]]], np.float32)
+    enc = codec.encode(kpts, np.ones((1, 10), np.float32))
+    assert enc['heatmaps'][0].max() == 1
+    assert not enc['heatmaps'][1:].any()
+    np.testing.assert_array_equal(enc['keypoint_weights'][0, 1:], 0)
+
+
 @pytest.mark.parametrize('sigma,input_size,heatmap_size', [
     (1., IN, HM), (2., IN, HM), (3., IN, HM), (2., (192, 256), (48, 64))])
 def test_same_as_mmpose_msra_heatmap(sigma, input_size, heatmap_size):
