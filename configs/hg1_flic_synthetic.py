@@ -1,12 +1,12 @@
 # hg1_flic.py on synthetic people (tools/make_synthetic_data.py), sized for
-# a CPU. Changed: data root, image and feature size, epochs, batch and
+# a CPU. Changed: data root, image and feature size, epochs, batch (8) and
 # workers, the optimizer, sigma 3, the dataset's joint weights in the loss
 # and no random rotation (see hg2_synthetic.py).
 _base_ = ['./hg1_flic.py']
 
 train_cfg = dict(max_epochs=6, val_interval=6)
 default_hooks = dict(logger=dict(interval=50))
-optim_wrapper = dict(optimizer=dict(_delete_=True, type='Adam', lr=2e-3))
+optim_wrapper = dict(optimizer=dict(_delete_=True, type='Adam', lr=1.5e-3))
 param_scheduler = [
     dict(
         type='CosineAnnealingLR',
@@ -53,12 +53,15 @@ val_pipeline = [
 ]
 
 data_root = 'data/synthetic/'
+metainfo = dict(from_file='{{fileDirname}}/_base_/datasets/flic_synthetic.py')
 train_dataloader = dict(
-    batch_size=16,
+    batch_size=8,
     num_workers=2,
-    dataset=dict(data_root=data_root, pipeline=train_pipeline))
+    dataset=dict(
+        data_root=data_root, metainfo=metainfo, pipeline=train_pipeline))
 val_dataloader = dict(
     batch_size=32,
     num_workers=2,
-    dataset=dict(data_root=data_root, pipeline=val_pipeline))
+    dataset=dict(
+        data_root=data_root, metainfo=metainfo, pipeline=val_pipeline))
 test_dataloader = val_dataloader

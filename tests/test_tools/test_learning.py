@@ -45,6 +45,6 @@ def test_validation_pckh_rises(tmp_path):
     trained = Runner.from_cfg(config('train'))
     trained.train()
     final = trained.val()['PCKh/Mean']
-    # 400 iterations of batch 16 (about 5 minutes on 2 cores)
+    # 800 iterations of batch 8 (about 5 minutes on 2 cores)
     assert initial < 10
     assert final > max(3 * initial, initial + 10), (initial, final)
