@@ -14,13 +14,13 @@
 # and leans it +-15.
 _base_ = ['./hg2_mpii.py']
 
-train_cfg = dict(max_epochs=6, val_interval=6)
+train_cfg = dict(max_epochs=5, val_interval=5)
 default_hooks = dict(logger=dict(interval=50))
 optim_wrapper = dict(optimizer=dict(_delete_=True, type='Adam', lr=1.5e-3))
 param_scheduler = [
     dict(
         type='CosineAnnealingLR',
-        T_max=6,
+        T_max=5,
         eta_min=1e-5,
         by_epoch=True,
         convert_to_iter_based=True)
