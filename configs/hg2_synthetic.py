@@ -1,26 +1,26 @@
-# hg2_mpii.py on synthetic people (tools/make_synthetic_data.py), sized for
-# a CPU: `make demo`. Changed: data root, image and feature size (128x128
-# input, 32x32 heatmaps, 64 features, the stem's channels halved: at this
-# size the full-resolution stem is 3/4 of the work), epochs, batch and
-# workers, and what a run of ~12 CPU minutes needs to learn (each measured,
-# README): Adam at 1.5e-3 with a cosine decay (the paper's RMSprop at 2.5e-4
-# barely leaves the all-zero heatmap: heatmap accuracy 5% after 200
+# hg2_mpii.py on synthetic people (tools/make_synthetic_data.py), sized for a
+# CPU: `make demo`. Changed: data root, image and feature size (128x128 input,
+# 32x32 heatmaps, 64 features, the stem's channels halved: at this size the
+# full-resolution stem is 3/4 of the work), epochs (6; 5 gave PCKh/Mean 82.5),
+# batch and workers, and what a run of ~12 CPU minutes needs to learn (each
+# measured, README): Adam at 1.5e-3 with a cosine decay (the paper's RMSprop at
+# 2.5e-4 barely leaves the all-zero heatmap: heatmap accuracy 5% after 200
 # iterations); batch 8, so that the same epochs make twice the updates
-# (PCKh/Mean 87.6 against 84.7 with batch 16 at 2e-3; the network is far
-# from fitting the training people: 87.2 on them); a wider Gaussian, sigma
-# 3 at 32x32 (79.5 with sigma 2, 67.4 with 1.5); mmpose's MPII joint weights
-# in the loss (1.5 on wrists and ankles, 1.2 on elbows and knees). No random
-# rotation: the generator already turns every figure by up to +-30 degrees
-# and leans it +-15.
+# (PCKh/Mean 87.6 against 84.7 with batch 16 at 2e-3, 6 epochs; the network is
+# far from fitting the training people: 87.2 on them); a wider Gaussian, sigma
+# 3 at 32x32 (79.5 with sigma 2, 67.4 with 1.5); joint weights in the loss of
+# 1.5 on elbows and 2.0 on wrists, mmpose's MPII weights otherwise (91.7 and
+# 88.0 in two runs of 6 epochs). No random rotation: the generator already
+# turns every figure by up to +-30 degrees and leans it +-15.
 _base_ = ['./hg2_mpii.py']
 
-train_cfg = dict(max_epochs=5, val_interval=5)
+train_cfg = dict(max_epochs=6, val_interval=6)
 default_hooks = dict(logger=dict(interval=50))
 optim_wrapper = dict(optimizer=dict(_delete_=True, type='Adam', lr=1.5e-3))
 param_scheduler = [
     dict(
         type='CosineAnnealingLR',
-        T_max=5,
+        T_max=6,
         eta_min=1e-5,
         by_epoch=True,
         convert_to_iter_based=True)
