@@ -108,13 +108,14 @@ class GaussianHeatmap(BaseKeypointCodec):
                 lo, hi = np.full(2, -1), self._size
             else:  # mmpose's trunc(mu - r) < size, trunc(mu + r + 1) >= 0
                 lo, hi = np.full(2, -radius - 2), self._size + radius
-            # windows for whole centres -pad .. size - 1 + pad; every centre
+            # rows for whole centres -pad .. size - 1 + pad; every centre
             # inside either rule is in that range
             pad = int(np.ceil(radius)) + 2
-            self._windows, self._tables, self._none = self._build_windows(
-                pad, lo, hi)
+            self._rows, self._row_index, self._tables, self._none, \
+                self._row_step = self._build_rows(pad, lo, hi)
             self._offset = np.intp(pad + 1)  # centre -pad - 1 -> entry 0
             self._inv_scale = (1 / self.scale_factor).astype(np.float32)
+            self._half = np.float32(0.5)
 
     # ------------------------------------------------------------- encode
     def encode(self,
@@ -148,28 +149,33 @@ class GaussianHeatmap(BaseKeypointCodec):
         if self.subpixel_center:
             return self._encode_subpixel(keypoints[..., :2] /
                                          self.scale_factor, weights)
-        # Few numpy calls: at 16 keypoints each costs more than its
-        # arithmetic, and the gather below is the only real work.
-        mu = keypoints[..., :2] * self._inv_scale + np.float32(0.5)
+        # Few numpy calls, in place where possible: at 16 keypoints each
+        # costs more than its arithmetic (a float32 * bool product twice a
+        # float32 one), and the gather below is the only real work.
+        mu = keypoints[..., :2] * self._inv_scale
+        mu += self._half
         if self.drop_out_of_frame:
             np.floor(mu, out=mu)
         # (else mmpose's rounding: the cast truncates, toward 0 also left of
-        # the frame.) Each heatmap is a window of one precomputed Gaussian
-        # canvas, so encoding is one gather (no arithmetic per pixel). The
-        # tables give, per whole x and per whole y, its part of the window's
-        # flat offset, or a part that leads into all-zero windows where the
-        # centre is outside the rule; indices past either end (a NaN or an
-        # infinite position among them) clip to such an entry.
+        # the frame.) Every heatmap row is one of a few precomputed rows, so
+        # encoding is one gather of whole rows (no arithmetic per pixel).
+        # The tables give, per whole x and per whole y, its part of a code
+        # that names the joint's rows, or a part that leads to all-zero rows
+        # where the centre is outside the rule; indices past either end (a
+        # NaN or an infinite position among them) clip to such an entry.
         with np.errstate(invalid='ignore'):  # NaN, inf: clipped below
             m = mu.astype(np.intp)
         m += self._offset
         tx, ty = self._tables
-        start = tx.take(m[..., 0], mode='clip') + ty.take(m[..., 1],
-                                                          mode='clip')
-        weights = weights * (start < self._none)
-        # a dropped or NaN weight takes a window that holds no Gaussian
-        start = np.where(weights >= 0.5, start, self._none)
-        heatmaps = self._windows[start]
+        code = tx.take(m[..., 0], mode='clip') + ty.take(m[..., 1],
+                                                         mode='clip')
+        inside = (code < self._none).astype(np.float32)
+        inside *= weights
+        weights = inside
+        # a dropped or NaN weight takes rows that hold no Gaussian
+        code = np.where(weights >= self._half, code, self._none)
+        rows = self._row_index.take(code[..., None] + self._row_step)
+        heatmaps = self._rows.take(rows, axis=0)
         heatmaps = heatmaps[0] if N == 1 else heatmaps.max(axis=0)
         return dict(heatmaps=heatmaps, keypoint_weights=weights)
 
@@ -195,56 +201,72 @@ class GaussianHeatmap(BaseKeypointCodec):
         d = np.arange(int(size), dtype=np.float32) - mu[..., None]
         return np.exp(d * d * np.float32(-0.5 / self.sigma**2))
 
-    def _build_windows(self, pad: int, lo: np.ndarray, hi: np.ndarray
-                       ) -> Tuple[np.ndarray, Tuple[np.ndarray, np.ndarray],
-                                  int]:
-        """All heatmaps of one joint at a whole centre, as windows.
+    def _build_rows(self, pad: int, lo: np.ndarray, hi: np.ndarray
+                    ) -> Tuple[np.ndarray, np.ndarray,
+                               Tuple[np.ndarray, np.ndarray], int,
+                               np.ndarray]:
+        """Every heatmap row of a joint at a whole centre, as a table.
 
-        The canvas holds one Gaussian, truncated to the square 3-sigma window
-        as mmpose draws it, with room around it; the (H, W) window at row
-        ``H - 1 + pad - cy`` and column ``W - 1 + pad - cx`` is the heatmap
-        of the centre ``(cx, cy)``, for centres from ``-pad`` to ``size - 1 +
-        pad`` (``pad`` > 3 sigma). Zeros follow the canvas, so that every
-        offset from ``none`` (the canvas' size) to twice that starts an
-        all-zero window. Windows are indexed by the flat offset of their
-        first pixel (row * canvas width + column), the sum of an x part and
-        a y part: ``tables[0][cx + pad + 1]`` and ``tables[1][cy + pad +
-        1]``, each ``none`` where ``lo < c < hi`` fails (entries 0 and -1
-        among them), so that a sum of at least ``none`` means dropped.
+        The Gaussian, truncated to the square 3-sigma window as mmpose draws
+        it, is ``gy(y - cy) * gx(x - cx)``: row ``y`` of the heatmap of the
+        centre ``(cx, cy)`` is ``gy(dy)`` times the W-pixel span of a padded
+        1-D window that starts at ``W - 1 + pad - cx``, and all zero where
+        ``|dy| > 3 sigma``. ``rows`` holds those rows, one per (dy, start)
+        for ``|dy| <= 3 sigma`` and centres ``-pad .. size - 1 + pad`` (``pad``
+        > 3 sigma), then all-zero rows: at 64x64 and sigma 2, 1,134 rows of
+        64 floats (290 KB), where a heatmap is 64 of them.
 
-        Building each heatmap as the outer product of two 1-D windows
-        instead was measured slower: numpy's broadcast multiplication runs
-        one inner loop per heatmap row.
+        A joint is named by a code, the sum of an x part
+        ``tables[0][cx + pad + 1]`` (the start) and a y part
+        ``tables[1][cy + pad + 1]`` (``(H - 1 + pad - cy) * (starts + 1)``),
+        each ``none`` where ``lo < c < hi`` fails (entries 0 and -1 among
+        them), so that a code of at least ``none`` means dropped. Heatmap
+        row ``y`` of a joint is ``rows[row_index[code + step[y]]]``;
+        ``row_index`` sends every code from ``none`` on to all-zero rows.
+
+        Measured on this project's 2-core machine (16 keypoints, 64x64):
+        gathering whole rows with ``take`` costs half the gather of (H, W)
+        windows of one canvas by fancy indexing that it replaces; building
+        each heatmap as the outer product of two 1-D windows is slower
+        still (numpy's broadcast multiplication runs one inner loop per
+        heatmap row).
 
         Returns:
-            tuple: a read-only (offsets, H, W) view of the windows, the x
-            and y tables and ``none``.
+            tuple: ``rows`` (R, W), ``row_index``, the x and y tables,
+            ``none`` and ``step`` (H, ).
         """
-        def axis(size: int) -> np.ndarray:
-            mid = size - 1 + pad
-            g = self._gaussian_1d(2 * mid + 1, np.array(mid, np.float32))
-            g[np.abs(np.arange(2 * mid + 1) - mid) > 3 * self.sigma] = 0
+        def window(size: int, mid: int) -> np.ndarray:
+            g = self._gaussian_1d(size, np.array(mid, np.float32))
+            g[np.abs(np.arange(size) - mid) > 3 * self.sigma] = 0
             return g
 
         W, H = self.heatmap_size
-        canvas = axis(H)[:, None] * axis(W)[None, :]
-        row = canvas.shape[1]
-        none = canvas.size
-        flat = np.zeros(3 * none + H * row, np.float32)
-        flat[:none] = canvas.ravel()
-        step = flat.strides[0]
-        windows = np.lib.stride_tricks.as_strided(
-            flat, (flat.size - (H - 1) * row - W + 1, H, W),
-            (step, row * step, step),
-            writeable=False)
+        r = int(np.floor(3 * self.sigma))
+        starts = W + 2 * pad  # of the W-pixel span in the padded x window
+        line = starts + 1  # rows per dy: the starts, and one spare
+        gx = window(2 * (W - 1 + pad) + 1, W - 1 + pad)
+        spans = gx[np.arange(starts)[:, None] + np.arange(W)]
+        rows = np.zeros((2 * r + 2, line, W), np.float32)  # last: zeros
+        rows[:-1, :starts] = window(2 * r + 1, r)[:, None, None] * spans
+        rows = rows.reshape(-1, W)
+        # code // line - y ... : s = H - 1 + pad - cy + y, dy = y - cy
+        mid = H - 1 + pad
+        s = np.arange(2 * mid + 1 + H)
+        dy = np.where(s <= 2 * mid, s - mid, 3 * self.sigma + 1)
+        dy_row = np.where(np.abs(dy) <= r, dy + r, 2 * r + 1)
+        row_index = (dy_row[:, None] * line + np.arange(line)).ravel()
+        none = (2 * mid + 1) * line  # s >= 2 mid + 1: all-zero rows
 
-        def table(size: int, axis: int, stride: int) -> np.ndarray:
+        def table(size: int, axis: int, unit: int) -> np.ndarray:
             c = np.arange(size + 2 * pad + 2) - (pad + 1)
-            part = (size - 1 + pad - c) * stride
+            part = (size - 1 + pad - c) * unit
             inside = (c > lo[axis]) & (c < hi[axis])
             return np.where(inside, part, none).astype(np.intp)
 
-        return windows, (table(W, 0, 1), table(H, 1, row)), none
+        rows.flags.writeable = False
+        return (rows, row_index.astype(np.intp),
+                (table(W, 0, 1), table(H, 1, line)), np.intp(none),
+                (np.arange(H) * line).astype(np.intp))
 
     # ------------------------------------------------------------- decode
     def decode(self, encoded: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:

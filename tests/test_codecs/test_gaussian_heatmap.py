@@ -125,6 +125,42 @@ def test_frame_rule_at_every_border_position(sigma):
             np.unravel_index(peak, HM)[1 - axis], mu[inside])
 
 
+@pytest.mark.parametrize('drop_out_of_frame', [True, False])
+@pytest.mark.parametrize('sigma', [0.3, 1.75, 3.])
+def test_encode_is_the_truncated_gaussian_pixel_by_pixel(
+        sigma, drop_out_of_frame):
+    # the encode gathers precomputed rows; here every pixel is computed
+    # from the definition: exp(-d^2 / 2 sigma^2) within the square 3-sigma
+    # window around the rounded centre, the maximum over two people, zero
+    # for a dropped joint (non-square map, centres in and around the frame)
+    W, H = 48, 64
+    codec = GaussianHeatmap((192, 256), (W, H), sigma=sigma,
+                            drop_out_of_frame=drop_out_of_frame)
+    rng = np.random.default_rng(7)
+    kpts = (rng.uniform(-0.15, 1.15, (2, 16, 2)) * [192, 256]).astype(
+        np.float32)
+    vis = (rng.random((2, 16)) > 0.2).astype(np.float32)
+    enc = codec.encode(kpts, vis)
+    c = kpts / 4 + 0.5
+    if drop_out_of_frame:
+        c = np.floor(c)
+        inside = ((c >= 0) & (c <= [W - 1, H - 1])).all(-1)
+    else:  # mmpose: cast (toward 0); some of the window inside
+        c = c.astype(np.int64)
+        r = 3 * sigma
+        inside = (((c - r).astype(np.int64) < [W, H]) &
+                  ((c + r + 1).astype(np.int64) >= 0)).all(-1)
+    np.testing.assert_array_equal(enc['keypoint_weights'], vis * inside)
+    x = np.arange(W)[None, None, None, :] - c[..., 0, None, None]
+    y = np.arange(H)[None, None, :, None] - c[..., 1, None, None]
+    g = np.exp(-(x**2 + y**2) / (2 * sigma**2))
+    g[(np.abs(x) > 3 * sigma) | (np.abs(y) > 3 * sigma)] = 0
+    g[~(inside & (vis >= 0.5))] = 0
+    np.testing.assert_allclose(enc['heatmaps'], g.max(0), rtol=1e-6,
+                               atol=1e-7)
+    assert enc['heatmaps'].any()
+
+
 def test_mmpose_gaussian_is_off_centre_where_3_sigma_is_not_whole():
     # mmpose's generate_gaussian_heatmaps starts its patch at
     # trunc(mu - 3 sigma) and centres the Gaussian (6 sigma + 1) // 2
