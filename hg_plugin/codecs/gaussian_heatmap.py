@@ -114,6 +114,9 @@ class GaussianHeatmap(BaseKeypointCodec):
             self._rows, self._row_index, self._tables, self._none, \
                 self._row_step = self._build_rows(pad, lo, hi)
             self._offset = np.intp(pad + 1)  # centre -pad - 1 -> entry 0
+            # positions beyond the tables' ends, as float32
+            self._clip = (np.float32(-pad - 1),
+                          np.float32(max(heatmap_size) + pad + 1))
             self._inv_scale = (1 / self.scale_factor).astype(np.float32)
             self._half = np.float32(0.5)
 
@@ -161,10 +164,12 @@ class GaussianHeatmap(BaseKeypointCodec):
         # encoding is one gather of whole rows (no arithmetic per pixel).
         # The tables give, per whole x and per whole y, its part of a code
         # that names the joint's rows, or a part that leads to all-zero rows
-        # where the centre is outside the rule; indices past either end (a
-        # NaN or an infinite position among them) clip to such an entry.
-        with np.errstate(invalid='ignore'):  # NaN, inf: clipped below
-            m = mu.astype(np.intp)
+        # where the centre is outside the rule; positions past either end
+        # clip to such an entry, NaN to the first (fmax, fmin: cheaper than
+        # silencing the cast's warning).
+        np.fmax(mu, self._clip[0], out=mu)
+        np.fmin(mu, self._clip[1], out=mu)
+        m = mu.astype(np.intp)
         m += self._offset
         tx, ty = self._tables
         code = tx.take(m[..., 0], mode='clip') + ty.take(m[..., 1],
