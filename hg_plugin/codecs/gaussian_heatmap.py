@@ -254,7 +254,9 @@ class GaussianHeatmap(BaseKeypointCodec):
         rows = np.zeros((2 * r + 2, line, W), np.float32)  # last: zeros
         rows[:-1, :starts] = window(2 * r + 1, r)[:, None, None] * spans
         rows = rows.reshape(-1, W)
-        # code // line - y ... : s = H - 1 + pad - cy + y, dy = y - cy
+        # row_index[s * line + start]: s = H - 1 + pad - cy + y (the y part
+        # of a code over line, plus y), so dy = y - cy = s - mid; beyond the
+        # centres (s > 2 mid, codes from none on), all-zero rows
         mid = H - 1 + pad
         s = np.arange(2 * mid + 1 + H)
         dy = np.where(s <= 2 * mid, s - mid, 3 * self.sigma + 1)
