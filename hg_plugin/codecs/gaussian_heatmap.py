@@ -256,10 +256,9 @@ class GaussianHeatmap(BaseKeypointCodec):
         rows = rows.reshape(-1, W)
         # row_index[s * line + start]: s = H - 1 + pad - cy + y (the y part
         # of a code over line, plus y), so dy = y - cy = s - mid; beyond the
-        # centres (s > 2 mid, codes from none on), all-zero rows
+        # centres (s > 2 mid, codes from none on) dy > mid > r: zero rows
         mid = H - 1 + pad
-        s = np.arange(2 * mid + 1 + H)
-        dy = np.where(s <= 2 * mid, s - mid, 3 * self.sigma + 1)
+        dy = np.arange(2 * mid + 1 + H) - mid
         dy_row = np.where(np.abs(dy) <= r, dy + r, 2 * r + 1)
         row_index = (dy_row[:, None] * line + np.arange(line)).ravel()
         none = (2 * mid + 1) * line  # s >= 2 mid + 1: all-zero rows
