@@ -161,6 +161,45 @@ def test_encode_is_the_truncated_gaussian_pixel_by_pixel(
     assert enc['heatmaps'].any()
 
 
+@pytest.mark.parametrize('drop_out_of_frame', [True, False])
+@pytest.mark.parametrize('input_size,heatmap_size', [
+    (IN, HM), ((100, 70), (33, 29))])
+def test_rounding_at_every_half_pixel_to_the_last_float32(
+        input_size, heatmap_size, drop_out_of_frame):
+    # the encode finds a joint's whole centre by a binary search among
+    # precomputed edges; here, at each half-pixel tie and the float32
+    # numbers on either side of it, the centre and the weight are those of
+    # the float32 arithmetic the edges stand for (x * (1 / scale) + 0.5,
+    # floor or mmpose's cast), where float32 rounding of x / scale moves a
+    # tie by one float32 step
+    codec = GaussianHeatmap(input_size, heatmap_size, sigma=1.,
+                            drop_out_of_frame=drop_out_of_frame)
+    for axis in (0, 1):
+        size = heatmap_size[axis]
+        inv = np.float32(1) / np.float32(input_size[axis] / size)
+        ties = ((np.arange(-3, size + 3) - 0.5) / inv).astype(np.float32)
+        x = np.concatenate([
+            np.nextafter(ties, -np.inf), ties,
+            np.nextafter(ties, np.inf)]).astype(np.float32)
+        kpts = np.full((1, len(x), 2), input_size[axis] / 2, np.float32)
+        kpts[0, :, axis] = x
+        enc = codec.encode(kpts)
+        mu = x * inv + np.float32(0.5)
+        c = np.floor(mu) if drop_out_of_frame else np.trunc(mu)
+        if drop_out_of_frame:
+            inside = (c >= 0) & (c <= size - 1)
+        else:
+            inside = (np.trunc(c - 3) < size) & (np.trunc(c + 4) >= 0)
+        np.testing.assert_array_equal(enc['keypoint_weights'][0], inside)
+        hm = enc['heatmaps'][inside]
+        peak = np.unravel_index(hm.reshape(len(hm), -1).argmax(1),
+                                heatmap_size[::-1])[1 - axis]
+        on = (c[inside] >= 0) & (c[inside] < size)  # peak in the frame
+        np.testing.assert_array_equal(peak[on], c[inside][on])
+        # the float32 steps do move the centre
+        assert len(np.unique(c.reshape(3, -1), axis=0)) > 1
+
+
 def test_mmpose_gaussian_is_off_centre_where_3_sigma_is_not_whole():
     # mmpose's generate_gaussian_heatmaps starts its patch at
     # trunc(mu - 3 sigma) and centres the Gaussian (6 sigma + 1) // 2
