@@ -77,3 +77,31 @@ def test_generation_is_deterministic_on_disk(tmp_path):
     for name in ('annotations/mpii_val.json', 'images/000000002.jpg'):
         assert (tmp_path / 'a' / name).read_bytes() == (
             tmp_path / 'b' / name).read_bytes()
+
+
+def test_flic_records_frame_the_upper_body_as_the_real_files(
+        synthetic_root, shared_data):
+    # the hourglass FLIC files: torso (r_shoulder - l_hip) over the crop's
+    # side, and the crop centre above the mean of shoulders and hips, as
+    # medians over the 1016 validation people; the synthetic records use
+    # those medians for every person
+    import h5py
+    with h5py.File(osp.join(shared_data, 'flic', 'valid.h5'), 'r') as f:
+        side = 200 * f['scale'][:]
+        part, center = f['part'][:], f['center'][:]
+        torso = f['normalize'][:]
+    ratio = np.median(torso / side)
+    above = np.median((part[:, [0, 3, 6, 7]].mean(1) - center)[:, 1] / side)
+    assert abs(ratio - 0.368) < 5e-4 and abs(above - 0.038) < 5e-4
+    with open(osp.join(synthetic_root, 'annotations',
+                       'flic_valid.json')) as f:
+        records = json.load(f)
+    for r in records:
+        j = np.array(r['joints'])
+        side = 200 * r['scale']
+        assert np.isclose(r['torso_size'], np.linalg.norm(j[3] - j[6]),
+                          atol=0.01)  # joints written to 3 decimals
+        assert np.isclose(r['torso_size'] / side, ratio, atol=5e-4)
+        np.testing.assert_allclose(
+            j[[0, 3, 6, 7]].mean(0) - r['center'], [0, above * side],
+            atol=5e-4 * side)
