@@ -253,6 +253,21 @@ def test_quarter_shift_moves_toward_higher_neighbour():
     np.testing.assert_allclose(scores, [[1., 1.]])
 
 
+def test_border_peak_is_not_shifted_by_a_neighbour_heatmap():
+    # the batched decode reads a peak's four neighbours by flat index: on
+    # the border they lie in the next row or heatmap, here -inf, whose
+    # difference is infinite; the shift must be 0, not inf * 0 = NaN
+    codec = GaussianHeatmap(IN, HM)
+    hm = np.zeros((1, 3, 64, 64), np.float32)
+    hm[0, 0, 63, 5] = -np.inf  # flat: just above (5, 0) of heatmap 1
+    hm[0, 1, 0, 5] = 1.
+    hm[0, 1, 20, 63] = -np.inf  # flat: just left of (0, 21)
+    hm[0, 2, 21, 0] = 1.
+    kpts, scores = codec.batch_decode(torch.from_numpy(hm))
+    np.testing.assert_array_equal(kpts[0, 0, 1:], [[5 * 4, 0], [0, 21 * 4]])
+    np.testing.assert_array_equal(scores[0, 0, 1:], [1, 1])
+
+
 @pytest.mark.parametrize('refine', ['quarter', 'none'])
 def test_numpy_decode_equals_torch_decode(refine):
     # decode/batch_decode of CPU heatmaps run in numpy; decode_tensor (the
