@@ -102,6 +102,7 @@ class GaussianHeatmap(BaseKeypointCodec):
         self.scale_factor = (np.array(input_size) /
                              heatmap_size).astype(np.float32)
         self._size = np.array(heatmap_size, np.float32)
+        self._pixel_tables_by_size = {}  # for _decode_numpy, by (H, W)
         if not subpixel_center:
             radius = 3 * self.sigma
             if drop_out_of_frame:  # 0 <= mu <= size - 1
@@ -391,7 +392,7 @@ class GaussianHeatmap(BaseKeypointCodec):
         """Per pixel of an (H, W) heatmap: (x, y) as (2, H x W) float32, and
         whether it is off the border (the quarter shift applies);
         and the flat offsets of a pixel and its four neighbours."""
-        tables = self.__dict__.setdefault('_pixel_tables_by_size', {})
+        tables = self._pixel_tables_by_size
         if (H, W) not in tables:
             y, x = np.divmod(np.arange(H * W), W)
             inner = (x > 0) & (x < W - 1) & (y > 0) & (y < H - 1)
