@@ -207,8 +207,9 @@ class GaussianHeatmap(BaseKeypointCodec):
         mu += np.float32(0.5)
         if self.drop_out_of_frame:
             np.floor(mu, out=mu)
-        np.clip(mu, -pad - 1, self.heatmap_size[axis] + pad + 1, out=mu)
-        return np.clip(mu.astype(np.intp) + pad + 1, 0, num - 1)
+        # centres -pad - 1 .. num - pad - 2 are entries 0 .. num - 1
+        np.clip(mu, -pad - 1, num - pad - 2, out=mu)
+        return mu.astype(np.intp) + pad + 1
 
     def _bucket_edges(self, axis: int, pad: int, num: int) -> np.ndarray:
         """Float32 edges ``e`` such that ``e.searchsorted(v, 'right')`` is
