@@ -21,8 +21,8 @@ check: setup
 	$(PY) tools/check_env.py
 
 lint: setup
-	$(PY) -m flake8 hg_plugin tools configs tests benchmarks
-	$(PY) -m isort --check-only --diff hg_plugin tools configs tests benchmarks
+	$(PY) -m flake8 hg_plugin hg_deploy tools configs tests benchmarks
+	$(PY) -m isort --check-only --diff hg_plugin hg_deploy tools configs tests benchmarks
 
 test: check lint
 	$(PY) -m pytest tests $(PYTEST_ARGS)

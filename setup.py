@@ -27,14 +27,17 @@ setup(
     long_description=open(osp.join(HERE, 'README.md')).read()
     if osp.exists(osp.join(HERE, 'README.md')) else '',
     long_description_content_type='text/markdown',
-    packages=find_packages(exclude=('tests', 'configs', 'tools')),
+    packages=find_packages(exclude=('tests', 'tests.*', 'configs', 'tools')),
     package_data={'hg_plugin': ['datasets/metainfo/*.py']},
     include_package_data=True,
     python_requires='>=3.9',
-    install_requires=parse_requirements('torch') +
-    parse_requirements('runtime') + parse_requirements('mminstall') +
-    ['mmcv==2.1.0', 'xtcocotools'],
-    extras_require={'tests': parse_requirements('tests')},
+    # ranges, never pins: an environment that meets them is left as it is
+    install_requires=parse_requirements('runtime'),
+    extras_require={
+        'mim': parse_requirements('mminstall'),
+        'tests': parse_requirements('tests'),
+        'deploy': parse_requirements('deploy'),
+    },
     license='Apache License 2.0',
     zip_safe=False,
 )

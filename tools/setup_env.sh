@@ -1,34 +1,60 @@
 #!/usr/bin/env bash
-# Install the OpenMMLab stack, built for the current PyTorch, and hg_plugin.
+# Install what hg_plugin needs into a Python environment, keeping what is
+# already there and good.
 #
-# Usage: tools/setup_env.sh [--python PYTHON] [--venv DIR]
-#   --venv DIR       create (if absent) and use a virtual environment at DIR
-#                    (default: .venv at the project root, Python 3.11)
-#   --python PYTHON  install into the environment of this interpreter instead
-#                    (e.g. a conda env's python); no venv is created
+# Usage: tools/setup_env.sh [--venv DIR | --python PYTHON] [--replace-stack]
+#   --venv DIR        create (if absent) and use a virtual environment at DIR
+#                     (default: .venv at the project root, Python 3.11)
+#   --python PYTHON   install into the environment of this interpreter
+#                     (e.g. a conda env's python); no venv is created
+#   --replace-stack   allow replacing an installed torch, torchvision, mmcv,
+#                     mmengine, mmdet or mmpose whose version is outside the
+#                     plugin's range (without it the set-up stops and says so)
 #
-# Idempotent: every step checks what is already installed, the mmcv wheel
-# built from source is cached in $HG_CACHE_DIR (default ~/.cache/hg_plugin)
-# and a stamp in the environment makes an unchanged second run take seconds.
-# Why each step exists: ../README.md, section "What the set-up fixes".
+# Every part of the stack is checked against the ranges the plugin declares
+# (requirements/runtime.txt, requirements/mminstall.txt): a part in range is
+# kept as it is, a missing part is installed at the version pinned for a
+# bare machine (requirements/stack.txt); mmcv is built from source with its
+# compiled ops, and the wheel is cached in $HG_CACHE_DIR (default
+# ~/.cache/hg_plugin). A stamp in the environment makes an unchanged second
+# run take seconds. Why each step exists: ../README.md, "Install".
 set -euo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 VENV="$ROOT/.venv"
 PY=''
+REPLACE=${REPLACE_STACK:-0}
 while [ $# -gt 0 ]; do
     case "$1" in
         --venv) VENV=$2; shift 2 ;;
         --python) PY=$2; shift 2 ;;
+        --replace-stack) REPLACE=1; shift ;;
         *) echo "setup_env.sh: unknown argument '$1'" >&2; exit 2 ;;
     esac
 done
 
-CACHE=${HG_CACHE_DIR:-$HOME/.cache/hg_plugin}
-MMCV_VERSION=2.1.0
+# Every path is made absolute once, here: later steps run in other folders.
+abspath() {
+    mkdir -p "$(dirname "$1")"
+    echo "$(cd "$(dirname "$1")" && pwd)/$(basename "$1")"
+}
+VENV=$(abspath "$VENV")
+CACHE=$(abspath "${HG_CACHE_DIR:-$HOME/.cache/hg_plugin}")
+if [ -n "$PY" ]; then
+    case "$PY" in
+        */*) PY=$(abspath "$PY") ;;
+        *) PY=$(command -v "$PY") ||
+            { echo "setup_env.sh: no '$PY' on PATH" >&2; exit 2; } ;;
+    esac
+fi
+REQ="$ROOT/requirements"
+
 NSTEPS=7
 STEP=0
 CURRENT=''
+START=$(date +%s)
+STEP_START=$START
+TIMES=''
 
 fail() {
     echo >&2
@@ -38,9 +64,18 @@ fail() {
 }
 trap 'fail "read the output above; rerun \`make setup\` once fixed (finished steps are skipped)."' ERR
 
+step_done() {
+    [ "$STEP" -gt 0 ] || return 0
+    local took=$(( $(date +%s) - STEP_START ))
+    echo "[$STEP/$NSTEPS] took $took s"
+    TIMES="$TIMES  [$STEP/$NSTEPS] $CURRENT: $took s"$'\n'
+}
+
 step() {
+    step_done
     STEP=$((STEP + 1))
     CURRENT=$1
+    STEP_START=$(date +%s)
     printf '\n[%d/%d] %s\n' "$STEP" "$NSTEPS" "$1"
 }
 
@@ -48,11 +83,63 @@ pip_install() {
     "$PY" -m pip install --progress-bar off "$@"
 }
 
-has() {  # has MODULE VERSION: is MODULE importable at exactly VERSION?
-    "$PY" - "$1" "$2" <<'EOF' >/dev/null 2>&1
-import importlib.metadata as md, sys
-sys.exit(md.version(sys.argv[1]) != sys.argv[2])
+# state NAME: 'ok VERSION', 'missing', or 'out VERSION RANGE' against the
+# range of NAME in requirements/{runtime,mminstall}.txt.
+state() {
+    "$PY" - "$1" "$REQ/runtime.txt" "$REQ/mminstall.txt" <<'EOF'
+import sys
+from importlib import metadata
+try:
+    from packaging.requirements import Requirement
+except ImportError:  # a bare environment: pip's own copy
+    from pip._vendor.packaging.requirements import Requirement
+name, files = sys.argv[1], sys.argv[2:]
+spec = ''
+for path in files:
+    for line in open(path):
+        line = line.split('#')[0].strip()
+        if line and Requirement(line).name == name:
+            spec = str(Requirement(line).specifier)
+try:
+    version = metadata.version(name)
+except metadata.PackageNotFoundError:
+    print('missing')
+    sys.exit()
+ok = Requirement(name + spec).specifier.contains(version, prereleases=True)
+print(f'ok {version}' if ok else f'out {version} {spec}')
 EOF
+}
+
+# pin NAME: the version a bare machine gets (requirements/stack.txt).
+pin() {
+    grep -E "^$1==" "$REQ/stack.txt" | cut -d' ' -f1
+}
+
+# need NAME [WORKS]: is something to be installed? Says what it decides.
+# WORKS is a Python statement that must run for an installed NAME to count
+# (e.g. that mmcv's compiled ops import).
+need() {
+    local s
+    s=$(state "$1")
+    if [ "${s%% *}" = ok ] && { [ -z "${2:-}" ] || "$PY" -c "$2" 2>/dev/null; }; then
+        echo "$1 ${s#ok }: in range, kept"
+        return 1
+    fi
+    if [ "$s" = missing ]; then
+        echo "$1: not installed, installing $(pin "$1")"
+        return 0
+    fi
+    local why="${s#out } (needed: $1${s##* })"
+    [ "${s%% *}" = ok ] && why="${s#ok }, but \`$2\` fails"
+    if [ "$REPLACE" = 1 ]; then
+        echo "$1 $why: replacing it by $(pin "$1") (--replace-stack)"
+        return 0
+    fi
+    fail "$1 $why. Install a version in range yourself, or rerun with REPLACE_STACK=1 (make) / --replace-stack to let the set-up replace it by $(pin "$1")."
+}
+
+build_tools() {  # only where something is compiled here
+    pip_install -r "$REQ/build.txt"
 }
 
 step 'Python environment'
@@ -70,34 +157,40 @@ fi
 echo "python: $PY ($("$PY" --version))"
 
 STAMP=$("$PY" -c 'import sys; print(sys.prefix)')/.hg_plugin_setup
-DIGEST=$(cat "$ROOT"/requirements/*.txt "$ROOT/tools/setup_env.sh" \
-    "$ROOT/setup.py" | sha256sum | cut -c1-16)
+DIGEST=$(cat "$REQ"/*.txt "$ROOT/tools/setup_env.sh" "$ROOT/setup.py" |
+    sha256sum | cut -c1-16)
 if [ -f "$STAMP" ] && [ "$(cat "$STAMP")" = "$DIGEST" ] &&
     "$PY" -c 'import hg_plugin, mmcv.ops, mmpose.models' 2>/dev/null; then
     echo 'environment up to date (requirements unchanged since the last set-up)'
     exit 0
 fi
 
-step 'PyTorch and torchvision, build tools'
-has torch 2.14.1 && has torchvision 0.29.1 ||
-    pip_install -r "$ROOT/requirements/torch.txt" ||
-    fail 'pip could not install torch==2.14.1 torchvision==0.29.1; see the pip error above.'
-pip_install -r "$ROOT/requirements/build.txt"
-
-step "mmcv $MMCV_VERSION with compiled ops (source build, cached)"
-TORCH_TAG=$("$PY" -c 'import sys, torch; v = torch.__version__.split("+")[0]; print("torch%s-py%d%d" % (v, *sys.version_info[:2]))')
-CUDA_BUILD=0
-if command -v nvcc >/dev/null && "$PY" -c 'import torch, sys; sys.exit(not torch.cuda.is_available())' 2>/dev/null; then
-    CUDA_BUILD=1
+step 'PyTorch and torchvision'
+if need torch; then
+    if [ "$(state torchvision)" != missing ] && [ "$REPLACE" != 1 ]; then
+        fail 'torchvision is installed without a usable torch; install the pair yourself, or use --replace-stack.'
+    fi
+    pip_install $(pin torch) $(pin torchvision) ||
+        fail "pip could not install $(pin torch) $(pin torchvision); see the pip error above."
+elif need torchvision; then
+    # a torchvision from PyPI would bring its own torch: ask for the pair
+    fail "install the torchvision release that pairs with your torch ($(state torch)), e.g. from https://pytorch.org; the set-up does not change an installed torch."
 fi
-WHEELS="$CACHE/mmcv-$MMCV_VERSION-$TORCH_TAG-cuda$CUDA_BUILD"
-if "$PY" -c 'import mmcv.ops' 2>/dev/null && has mmcv $MMCV_VERSION; then
-    echo 'mmcv with ops already installed'
-else
+
+step 'mmcv with compiled ops (source build, cached)'
+if need mmcv 'import mmcv.ops'; then
+    MMCV_VERSION=$(pin mmcv | cut -d= -f3)
+    TORCH_TAG=$("$PY" -c 'import sys, torch; v = torch.__version__.split("+")[0]; print("torch%s-py%d%d" % (v, *sys.version_info[:2]))')
+    CUDA_BUILD=0
+    if command -v nvcc >/dev/null && "$PY" -c 'import torch, sys; sys.exit(not torch.cuda.is_available())' 2>/dev/null; then
+        CUDA_BUILD=1
+    fi
+    WHEELS="$CACHE/mmcv-$MMCV_VERSION-$TORCH_TAG-cuda$CUDA_BUILD"
     if ! ls "$WHEELS"/mmcv-*.whl >/dev/null 2>&1; then
         echo "no cached wheel in $WHEELS: building from source."
         echo 'This compiles 77 C++ files: about 12-20 minutes on 2 cores' \
             "(much longer with CUDA ops, CUDA=$CUDA_BUILD)."
+        build_tools
         SRC=$(mktemp -d)
         "$PY" -m pip download --no-deps --no-binary :all: \
             "mmcv==$MMCV_VERSION" -d "$SRC" ||
@@ -118,24 +211,43 @@ else
 fi
 
 step 'mmengine, mmdet and mmpose (without chumpy) and their runtime requirements'
-pip_install -r "$ROOT/requirements/runtime.txt"
-has mmengine 0.10.7 || pip_install mmengine==0.10.7
-has mmdet 3.3.0 && has mmpose 1.3.2 ||
-    pip_install --no-deps -r "$ROOT/requirements/mminstall.txt"
+# The plugin's other requirements and what mmdet's and mmpose's import paths
+# use (pip keeps whatever is installed and in range); the stack's parts are
+# decided one by one. mmpose's own requirements pull chumpy, which does not
+# build: mmdet and mmpose come without dependencies.
+OTHERS=$(mktemp)
+grep -vE '^(torch|torchvision|mmcv|mmengine|mmdet|mmpose|xtcocotools)([<>=!~ ]|$)' \
+    "$REQ/runtime.txt" > "$OTHERS"
+pip_install -r "$OTHERS" -r "$REQ/mmpose_deps.txt"
+rm -f "$OTHERS"
+if need mmengine; then
+    pip_install "$(pin mmengine)"
+fi
+for name in mmdet mmpose; do
+    if need $name; then
+        pip_install --no-deps "$(pin $name)"
+    fi
+done
 
 step 'xtcocotools built against the installed numpy'
-if ! "$PY" -c 'from xtcocotools.coco import COCO' 2>/dev/null; then
+if "$PY" -c 'from xtcocotools.coco import COCO' 2>/dev/null; then
+    echo 'xtcocotools imports: kept'
+else
     # The PyPI wheel is compiled against numpy 1 and fails on numpy 2.
+    build_tools
     pip_install --no-deps --no-build-isolation --force-reinstall \
-        --no-binary xtcocotools xtcocotools==1.14.3
+        --no-binary xtcocotools "$(pin xtcocotools)"
 fi
 
-step 'hg_plugin (editable) and test tools'
-pip_install -r "$ROOT/requirements/tests.txt"
-pip_install --no-deps --no-build-isolation -e "$ROOT"
+step 'hg_plugin (editable), test and export tools'
+pip_install -r "$REQ/tests.txt" -r "$REQ/deploy.txt"
+pip_install --no-deps -e "$ROOT"
 
 step 'import check'
 "$PY" -c 'import hg_plugin, mmcv.ops, mmpose.models, torchvision, xtcocotools.coco' ||
     fail 'the stack installed but does not import; run tools/check_env.py for details.'
 echo "$DIGEST" > "$STAMP"
-echo 'set-up complete'
+step_done
+echo
+echo "set-up complete in $(( $(date +%s) - START )) s:"
+printf '%s' "$TIMES"

@@ -1,0 +1,51 @@
+"""The declared requirements are ranges that the stack under test meets,
+never exact pins; the bare-machine pins of requirements/stack.txt are in
+those ranges."""
+import os.path as osp
+from importlib import metadata
+
+import pytest
+from packaging.requirements import Requirement
+
+from tests.conftest import ROOT
+
+STACK = ('torch', 'torchvision', 'mmcv', 'mmengine', 'mmdet', 'mmpose')
+
+
+def declared():
+    reqs = [Requirement(r) for r in metadata.requires('hg_plugin') or []]
+    assert reqs, 'hg_plugin declares no requirements'
+    return reqs
+
+
+def test_no_exact_pins_and_every_stack_part_has_a_range():
+    names = set()
+    for req in declared():
+        names.add(req.name)
+        assert not any(s.operator in ('==', '===') for s in req.specifier), \
+            f'{req} is an exact pin'
+    assert set(STACK) <= names
+
+
+def test_installed_stack_meets_the_ranges():
+    for req in declared():
+        extra = req.marker and 'extra' in str(req.marker)
+        if extra and 'mim' not in str(req.marker):
+            continue  # tests/deploy extras: checked where they are used
+        try:
+            version = metadata.version(req.name)
+        except metadata.PackageNotFoundError:
+            pytest.fail(f'{req.name} is declared but not installed')
+        assert req.specifier.contains(version, prereleases=True), \
+            f'installed {req.name} {version} is outside {req}'
+
+
+def test_bare_machine_pins_are_inside_the_ranges():
+    ranges = {r.name: r.specifier for r in declared()}
+    with open(osp.join(ROOT, 'requirements', 'stack.txt')) as f:
+        pins = [Requirement(line.split('#')[0].strip()) for line in f
+                if line.split('#')[0].strip()]
+    for pin in pins:
+        (spec, ) = pin.specifier
+        if pin.name in ranges:
+            assert ranges[pin.name].contains(spec.version), pin
