@@ -1,63 +1,54 @@
-# hg1_flic.py on synthetic people (tools/make_synthetic_data.py), sized for
-# a CPU. Changed: data root, image and feature size, epochs, batch (8) and
-# workers, the optimizer, sigma 3, the dataset's joint weights in the loss,
-# no random scaling or rotation and a fixed seed (see hg2_synthetic.py).
-_base_ = ['./hg1_flic.py']
-
-train_cfg = dict(max_epochs=6, val_interval=6)
-randomness = dict(seed=0)
-default_hooks = dict(logger=dict(interval=50))
-optim_wrapper = dict(
-    optimizer=dict(_delete_=True, type='Adam', lr=1.5e-3, fused=True))
-param_scheduler = [
-    dict(
-        type='CosineAnnealingLR',
-        T_max=6,
-        eta_min=1e-5,
-        by_epoch=True,
-        convert_to_iter_based=True)
-]
-
-codec = dict(
-    type='GaussianHeatmap',
-    input_size=(128, 128),
-    heatmap_size=(32, 32),
-    sigma=3.0)
+# hg2_synthetic.py on the same synthetic people's FLIC annotations: one
+# hourglass and FLIC's 11 joints, crops and metric (as hg1_flic.py).
+_base_ = ['./hg2_synthetic.py']
 
 model = dict(
-    backbone=dict(
-        feat_channels=64, stem_channels=(32, 64), channels_last=True),
-    head=dict(decoder=codec))
+    backbone=dict(num_stacks=1, num_keypoints=11),
+    head=dict(in_channels=11, out_channels=11))
 
+# the FLIC records' centre and scale are the crop itself (padding 1.0)
 train_pipeline = [
     dict(type='LoadImage'),
     dict(type='GetBBoxCenterScale', padding=1.0),
     dict(type='RandomFlip', direction='horizontal'),
-    dict(type='TopdownAffine', input_size=codec['input_size']),
+    dict(type='TopdownAffine', input_size={{_base_.codec.input_size}}),
     dict(type='RandomChannelScale', scale_range=(0.6, 1.4)),
     dict(
         type='GenerateTarget',
-        encoder=codec,
+        encoder={{_base_.codec}},
         use_dataset_keypoint_weights=True),
     dict(type='PackPoseInputs')
 ]
 val_pipeline = [
     dict(type='LoadImage'),
     dict(type='GetBBoxCenterScale', padding=1.0),
-    dict(type='TopdownAffine', input_size=codec['input_size']),
+    dict(type='TopdownAffine', input_size={{_base_.codec.input_size}}),
     dict(type='PackPoseInputs')
 ]
 
-data_root = 'data/synthetic/'
+dataset_type = 'FlicDataset'
 metainfo = dict(from_file='{{fileDirname}}/_base_/datasets/flic_synthetic.py')
 train_dataloader = dict(
-    batch_size=8,
-    num_workers=2,
     dataset=dict(
-        data_root=data_root, metainfo=metainfo, pipeline=train_pipeline))
+        type=dataset_type,
+        ann_file='annotations/flic_train.json',
+        metainfo=metainfo,
+        pipeline=train_pipeline))
 val_dataloader = dict(
-    batch_size=32,
-    num_workers=2,
     dataset=dict(
-        data_root=data_root, metainfo=metainfo, pipeline=val_pipeline))
+        _delete_=True,
+        type=dataset_type,
+        data_root={{_base_.data_root}},
+        data_mode='topdown',
+        ann_file='annotations/flic_valid.json',
+        data_prefix=dict(img='images/'),
+        metainfo=metainfo,
+        test_mode=True,
+        pipeline=val_pipeline))
 test_dataloader = val_dataloader
+
+val_evaluator = dict(
+    _delete_=True, type='TorsoPCKMetric', thr=0.2,
+    torso=('r_shoulder', 'l_hip'))
+test_evaluator = val_evaluator
+default_hooks = dict(checkpoint=dict(save_best='PCK@0.2/Mean'))

@@ -1,29 +1,32 @@
-"""Loading mmengine checkpoints safely under torch >= 2.6.
+"""What importing ``hg_plugin`` changes in the process, and why.
 
-torch 2.6 made ``torch.load(weights_only=True)`` the default. mmengine
-0.10.7 calls ``torch.load`` without the argument, and a checkpoint saved by
-its own ``CheckpointHook`` holds more than tensors: the message hub's
-``HistoryBuffer`` objects, numpy arrays and scalars (in ``meta``), so
-``load_checkpoint``, ``--resume`` and ``tools/test.py CONFIG CKPT`` fail
-with ``Weights only load failed``.
+Each change applies only where the broken combination exists, and
+``HG_PLUGIN_NO_COMPAT=1`` in the environment switches all of them off.
+``APPLIED`` names those applied in this process.
 
-The fix here keeps ``weights_only=True`` (no code runs from a checkpoint)
-and allowlists exactly the classes an mmengine checkpoint contains
+``checkpoint-loading`` (torch >= 2.6, whose ``torch.load`` defaults to
+``weights_only=True``): mmengine 0.10.7 calls ``torch.load`` without the
+argument, and a checkpoint saved by its own ``CheckpointHook`` holds more
+than tensors: the message hub's ``HistoryBuffer`` objects, numpy arrays and
+scalars in ``meta``, so ``load_checkpoint``, ``--resume`` and
+``tools/test.py CONFIG CKPT`` fail with ``Weights only load failed``.
+Loading stays ``weights_only`` (no code runs from a checkpoint); exactly the
+classes an mmengine checkpoint contains are allowlisted
 (``torch.serialization.add_safe_globals``). ``HistoryBuffer.__getstate__``
-also pickles its statistics functions, as ``getattr(HistoryBuffer, 'min')``;
+pickles its statistics functions as ``getattr(HistoryBuffer, 'min')``;
 instead of allowing ``builtins.getattr`` (any attribute of any allowed
-object), the name is bound to a getattr that only returns those functions.
-It also replaces mmengine's
-loader for local files, so that a checkpoint that needs anything else is
-refused with an error naming the file and the offending globals, instead of
-torch's generic message, and a missing or truncated file names the file.
+object, e.g. a function's ``__globals__``), that name is bound to a getattr
+that only returns those functions. mmengine's loader of local files is
+replaced by :func:`load_from_local`, which refuses any other global with an
+error naming the file and the globals, and names a missing or damaged file.
 
-numpy >= 2.4 no longer converts a one-element array to a Python scalar;
-mmpose 1.3.2's visualizer passes ``radius=np.array([r])`` to an OpenCV
-``int(radius)``, so drawing keypoints (``PoseVisualizationHook``,
-``--show-dir``, ``add_datasample``) raises ``TypeError``. The patch below
-hands OpenCV the scalar.
+``keypoint-drawing`` (numpy without the conversion of a one-element array
+to a scalar, numpy >= 2.4 here): mmpose 1.3.2's visualizer passes
+``radius=np.array([r])`` to OpenCV's ``int(radius)``, so drawing keypoints
+(``PoseVisualizationHook``, ``--show-dir``, ``MMPoseInferencer``) raises
+``TypeError``; the patched ``draw_circles`` hands OpenCV the scalar.
 """
+import os
 import os.path as osp
 import pickle
 from typing import Callable, List, Optional
@@ -32,8 +35,12 @@ import numpy as np
 import torch
 from mmengine.logging.history_buffer import HistoryBuffer
 from mmengine.runner.checkpoint import CheckpointLoader
+from mmengine.utils import digit_version
 from mmpose.visualization.opencv_backend_visualizer import \
     OpencvBackendVisualizer
+
+ENV_SWITCH = 'HG_PLUGIN_NO_COMPAT'
+APPLIED: List[str] = []
 
 
 class UnsafeCheckpointError(pickle.UnpicklingError):
@@ -49,7 +56,7 @@ def history_buffer_getattr(obj: object, name: str) -> Callable:
     if obj is HistoryBuffer and name in allowed:
         return getattr(HistoryBuffer, name)
     raise UnsafeCheckpointError(
-        f'checkpoint asks for getattr({obj!r}, {name!r}); only '
+        f'checkpoint asks for getattr({obj!r:.60}, {name!r:.60}); only '
         'HistoryBuffer statistics functions are allowed')
 
 
@@ -69,16 +76,17 @@ def mmengine_checkpoint_globals() -> List:
         np.dtype,
     ]
     # numpy >= 1.25 pickles dtypes by their class, e.g. Float64DType
-    dtypes = getattr(np, 'dtypes', None)
-    if dtypes is not None:
+    if getattr(np, 'dtypes', None) is not None:
         allowed += [type(np.dtype(t)) for t in scalar_types]
     return allowed
 
 
-def _load_local(filename: str,
-                map_location: Optional[str] = None,
-                **kwargs) -> dict:
-    """mmengine's local loader, with safe loading and clear errors."""
+def load_from_local(filename: str,
+                    map_location: Optional[str] = None,
+                    **kwargs) -> dict:
+    """mmengine's ``load_from_local`` (same name, so that mmengine's log
+    says ``Loads checkpoint by local backend``), loading with
+    ``weights_only=True`` and naming the file in every error."""
     filename = osp.expanduser(filename)
     if not osp.isfile(filename):
         raise FileNotFoundError(f'checkpoint {filename} does not exist')
@@ -86,6 +94,11 @@ def _load_local(filename: str,
         return torch.load(filename, map_location=map_location,
                           weights_only=True)
     except pickle.UnpicklingError as e:
+        refusal = [line for line in str(e).splitlines()
+                   if line.startswith('checkpoint asks for getattr')]
+        if refusal:  # history_buffer_getattr's, wrapped by torch
+            raise UnsafeCheckpointError(
+                f'checkpoint {filename}: {refusal[0]}') from None
         try:
             unsafe = torch.serialization.get_unsafe_globals_in_checkpoint(
                 filename)
@@ -99,14 +112,10 @@ def _load_local(filename: str,
                 'torch.serialization.add_safe_globals') from None
         raise UnsafeCheckpointError(
             f'checkpoint {filename} cannot be loaded safely: {e}') from None
-    except RuntimeError as e:
+    except Exception as e:  # torch raises many types for damaged files
         raise RuntimeError(
-            f'checkpoint {filename} is damaged or not a torch file: '
-            f'{e}') from None
-
-
-torch.serialization.add_safe_globals(mmengine_checkpoint_globals())
-CheckpointLoader.register_scheme(prefixes='', loader=_load_local, force=True)
+            f'checkpoint {filename} is damaged or not a torch file '
+            f'({type(e).__name__}: {str(e)[:300]})') from None
 
 
 def _scalar_radius(draw_circles: Callable) -> Callable:
@@ -123,6 +132,37 @@ def _scalar_radius(draw_circles: Callable) -> Callable:
     return wrapper
 
 
-if not hasattr(OpencvBackendVisualizer.draw_circles, 'unpatched'):
-    OpencvBackendVisualizer.draw_circles = _scalar_radius(
-        OpencvBackendVisualizer.draw_circles)
+def torch_loads_weights_only() -> bool:
+    """Does ``torch.load`` default to ``weights_only=True`` here?"""
+    forced_off = os.environ.get('TORCH_FORCE_NO_WEIGHTS_ONLY_LOAD', '0')
+    return (digit_version(torch.__version__) >= digit_version('2.6.0')
+            and forced_off.lower() in ('0', '', 'false'))
+
+
+def numpy_refuses_array_to_int() -> bool:
+    """Does ``int(np.array([1]))`` raise here (numpy >= 2.4)?"""
+    try:
+        int(np.array([1]))
+    except TypeError:
+        return True
+    return False
+
+
+def apply() -> List[str]:
+    """Apply the changes this stack needs (once); return their names."""
+    if os.environ.get(ENV_SWITCH, '0') not in ('0', ''):
+        return APPLIED
+    if torch_loads_weights_only() and 'checkpoint-loading' not in APPLIED:
+        torch.serialization.add_safe_globals(mmengine_checkpoint_globals())
+        CheckpointLoader.register_scheme(
+            prefixes='', loader=load_from_local, force=True)
+        APPLIED.append('checkpoint-loading')
+    if numpy_refuses_array_to_int() and not hasattr(
+            OpencvBackendVisualizer.draw_circles, 'unpatched'):
+        OpencvBackendVisualizer.draw_circles = _scalar_radius(
+            OpencvBackendVisualizer.draw_circles)
+        APPLIED.append('keypoint-drawing')
+    return APPLIED
+
+
+apply()

@@ -20,7 +20,7 @@ def shared_data() -> str:
 def synthetic_root(tmp_path_factory) -> str:
     """A small synthetic MPII/FLIC set: 24 training and 8 validation
     people, 128x128 images."""
-    from hg_plugin.datasets.synthetic import generate_split
+    from hg_plugin.synthetic import generate_split
     root = str(tmp_path_factory.mktemp('synthetic'))
     generate_split(root, 'train', 24, seed=1, size=(128, 128),
                    progress=False)

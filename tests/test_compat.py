@@ -9,9 +9,10 @@ import numpy as np
 import pytest
 import torch
 from mmengine.logging import MessageHub
+from mmengine.logging.history_buffer import HistoryBuffer
 from mmengine.runner.checkpoint import load_checkpoint, save_checkpoint
 
-from hg_plugin.compat import UnsafeCheckpointError
+from hg_plugin.compat import UnsafeCheckpointError, load_from_local
 
 
 def runner_like_checkpoint(path: str) -> None:
@@ -56,6 +57,96 @@ def test_unsafe_checkpoint_is_refused_naming_file(tmp_path):
                        match=r'evil\.pth refers to .*system'):
         load_checkpoint(torch.nn.Linear(2, 2), path)
     assert isinstance(UnsafeCheckpointError('x'), pickle.UnpicklingError)
+
+
+class AskGetattr:
+    """Unpickles as getattr(obj, name): what a HistoryBuffer pickles for
+    its statistics functions, and what a crafted file could ask for."""
+
+    def __init__(self, obj, name):
+        self.obj, self.name = obj, name
+
+    def __reduce__(self):
+        return (getattr, (self.obj, self.name))
+
+
+@pytest.mark.parametrize('obj,name', [
+    (HistoryBuffer, '__init__'),  # a method that is not a statistic
+    (HistoryBuffer, '__dict__'),
+    (np.dtype, 'mro'),  # another allowed class
+])
+def test_getattr_beyond_history_buffer_statistics_is_refused(
+        tmp_path, obj, name):
+    path = str(tmp_path / 'crafted.pth')
+    torch.save(dict(state_dict={}, meta=AskGetattr(obj, name)), path)
+    with pytest.raises(UnsafeCheckpointError,
+                       match=r'crafted\.pth.*only HistoryBuffer statistics '
+                       'functions are allowed'):
+        load_checkpoint(torch.nn.Linear(2, 2), path)
+
+
+def test_history_buffer_statistics_do_load(tmp_path):
+    path = str(tmp_path / 'stats.pth')
+    torch.save(dict(state_dict={}, meta=AskGetattr(HistoryBuffer, 'mean')),
+               path)
+    ckpt = load_from_local(path)
+    assert ckpt['meta'] is HistoryBuffer.mean
+
+
+def test_a_global_outside_the_allowlist_is_refused(tmp_path):
+    import subprocess as sp
+    path = str(tmp_path / 'popen.pth')
+    torch.save(dict(state_dict={}, x=sp.Popen), path)
+    with pytest.raises(UnsafeCheckpointError,
+                       match=r'popen\.pth refers to .*Popen.*which loading'):
+        load_checkpoint(torch.nn.Linear(2, 2), path)
+
+
+def test_the_loader_is_named_local_in_mmengine_log(tmp_path):
+    from mmengine.runner.checkpoint import CheckpointLoader
+    assert CheckpointLoader._get_checkpoint_loader('x.pth').__name__ == \
+        'load_from_local'
+
+
+def run_python(code: str, env_switch: bool):
+    env = dict(os.environ)
+    env.pop('HG_PLUGIN_NO_COMPAT', None)
+    if env_switch:
+        env['HG_PLUGIN_NO_COMPAT'] = '1'
+    return subprocess.run([sys.executable, '-c', code], capture_output=True,
+                          text=True, env=env)
+
+
+@pytest.mark.parametrize('switched_off', [False, True])
+def test_environment_switch(tmp_path, switched_off):
+    path = str(tmp_path / 'epoch_1.pth')
+    runner_like_checkpoint(path)
+    code = f"""
+import numpy as np, torch
+from mmengine.runner.checkpoint import load_checkpoint
+from mmpose.visualization.opencv_backend_visualizer import \\
+    OpencvBackendVisualizer as V
+import hg_plugin
+from hg_plugin import compat
+print('applied', compat.APPLIED)
+print('patched', hasattr(V.draw_circles, 'unpatched'))
+try:
+    load_checkpoint(torch.nn.Linear(2, 2), {path!r})
+    print('loaded')
+except Exception as e:
+    print('failed', type(e).__name__)
+"""
+    proc = run_python(code, switched_off)
+    assert proc.returncode == 0, proc.stderr
+    out = proc.stdout
+    if switched_off:
+        assert 'applied []' in out and 'patched False' in out
+        assert 'failed UnpicklingError' in out
+    else:
+        assert "'checkpoint-loading'" in out and 'loaded' in out
+        broken = np.lib.NumpyVersion(np.__version__) >= '2.4.0'
+        assert ("'keypoint-drawing'" in out) == broken
+        assert ('patched True' in out) == broken
 
 
 def test_missing_and_damaged_checkpoints(tmp_path):

@@ -20,8 +20,8 @@ from mmengine.dataset import Compose
 from mmpose.apis import inference_topdown, init_model
 from mmpose.registry import DATASETS, VISUALIZERS
 
-from hg_plugin.evaluation.functional import (CURVE_THRESHOLDS, FLIC_JOINTS,
-                                             MPII_JOINTS, flic_table,
+from hg_plugin.datasets.metainfo import dataset_metainfo, joint_names
+from hg_plugin.evaluation.functional import (CURVE_THRESHOLDS, flic_table,
                                              pckh_table)
 from hg_plugin.evaluation.metrics.table import format_table
 from hg_plugin.evaluation.prediction_files import load_predictions
@@ -101,18 +101,20 @@ def main() -> None:
 
     gt = np.stack([p['keypoints'][0] for p in people])
     mask = np.stack([p['keypoints_visible'][0] for p in people]) >= 0.5
-    preds = load_predictions(args.preds, len(people), gt.shape[1]) - 1
-    if gt.shape[1] == 16:
+    dataset = model.dataset_meta['dataset_name']
+    preds = load_predictions(args.preds, len(people), gt.shape[1],
+                             dataset=dataset) - 1
+    meta = dataset_metainfo(dataset)
+    if dataset == 'mpii':
         head = np.array([p['head_size'].item() for p in people])
-        table = pckh_table(preds, gt, mask, head)
-        key, joint_names, ylabel = 'PCKh@0.5', MPII_JOINTS, None
-        metric = 'PCKh/Mean'
+        table = pckh_table(preds, gt, mask, head, meta)
+        key, ylabel, metric = 'PCKh@0.5', None, 'PCKh/Mean'
     else:
         torso = np.array([float(p['torso_size']) for p in people])
-        table = flic_table(preds, gt, mask, torso)
-        key, joint_names = 'PCK@0.2', FLIC_JOINTS
-        ylabel, metric = 'PCK, % (mean of all joints)', 'PCK@0.2/Mean'
-    print(format_table({key: table[key]}, joint_names))
+        table = flic_table(preds, gt, mask, torso, meta=meta)
+        key, metric = 'PCK@0.2', 'PCK@0.2/Mean'
+        ylabel = 'PCK, % (mean of all joints)'
+    print(format_table({key: table[key]}, joint_names(meta)))
     kwargs = dict(ylabel=ylabel) if ylabel else {}
     plot_pck_curves({osp.basename(args.checkpoint): table},
                     CURVE_THRESHOLDS, osp.join(args.out_dir,

@@ -9,7 +9,7 @@ writes ``images/``, ``annotations/mpii_train.json``, ``mpii_val.json``,
 import argparse
 import time
 
-from hg_plugin.datasets.synthetic import generate_split
+from hg_plugin.synthetic import generate_split
 
 
 def main() -> None:

@@ -5,7 +5,6 @@
         [--launcher {none,pytorch,slurm,mpi}]
 """
 import argparse
-import json
 import os
 import os.path as osp
 
@@ -85,8 +84,9 @@ def main() -> None:
     runner = Runner.from_cfg(cfg)
     metrics = runner.test()
     if args.out and runner.rank == 0:
-        with open(args.out, 'w') as f:
-            json.dump({k: float(v) for k, v in metrics.items()}, f, indent=1)
+        from hg_plugin.utils.io import dump_json
+        dump_json({k: float(v) for k, v in metrics.items()}, args.out,
+                  indent=1)
 
 
 if __name__ == '__main__':

@@ -59,12 +59,7 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     if args.no_validate:
         cfg.val_cfg = cfg.val_dataloader = cfg.val_evaluator = None
     if args.amp:
-        wrapper = cfg.optim_wrapper.get('type', 'OptimWrapper')
-        if wrapper not in ('OptimWrapper', 'AmpOptimWrapper'):
-            raise ValueError(f'--amp does not support optim_wrapper type '
-                             f'{wrapper!r}')
-        cfg.optim_wrapper.type = 'AmpOptimWrapper'
-        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+        set_mixed_precision(cfg)
     if args.resume == 'auto':
         cfg.resume, cfg.load_from = True, None
     elif args.resume is not None:
@@ -77,6 +72,30 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
     if args.cfg_options is not None:
         cfg.merge_from_dict(args.cfg_options)
     return cfg
+
+
+def set_mixed_precision(cfg: Config) -> None:
+    """--amp: fp16 with dynamic loss scaling on a GPU (mmengine's
+    ``AmpOptimWrapper``), bf16 autocast on a CPU that runs bf16 natively
+    (the plugin's ``AutocastOptimWrapper``)."""
+    import torch
+
+    from hg_plugin.engine import cpu_supports_bf16
+    wrapper = cfg.optim_wrapper.get('type', 'OptimWrapper')
+    if wrapper not in ('OptimWrapper', 'AmpOptimWrapper',
+                       'AutocastOptimWrapper'):
+        raise ValueError(f'--amp does not support optim_wrapper type '
+                         f'{wrapper!r}')
+    if torch.cuda.is_available():
+        cfg.optim_wrapper.type = 'AmpOptimWrapper'
+        cfg.optim_wrapper.setdefault('loss_scale', 'dynamic')
+    elif cpu_supports_bf16():
+        cfg.optim_wrapper.type = 'AutocastOptimWrapper'
+        cfg.optim_wrapper.setdefault('dtype', 'bfloat16')
+    else:
+        raise ValueError('--amp: no GPU, and this CPU has no native bf16 '
+                         '(AVX-512 BF16 or AMX): mixed precision would be '
+                         'slower than fp32 here')
 
 
 def main() -> None:

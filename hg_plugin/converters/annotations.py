@@ -16,33 +16,38 @@ Coordinate conventions, stated once:
 """
 import gzip
 import json
-import os
 import os.path as osp
-from typing import Dict, List, Optional, Sequence, Tuple
+from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
-from .annotations import AnnotationError
+from ..datasets.annotations import AnnotationError
+from ..datasets.metainfo import dataset_metainfo, joint_names
 
-# FLIC's 29 labels (examples.mat ``coords`` rows) -> the hourglass 11 joints:
-# lsho lelb lwri rsho relb rwri lhip rhip leye reye nose
-FLIC_FROM_29 = (0, 1, 2, 3, 4, 5, 6, 9, 12, 13, 16)
+# FLIC's 29 labels, the rows of examples.mat's ``coords`` (FLIC's README)
+FLIC_LABELS = ('lsho', 'lelb', 'lwri', 'rsho', 'relb', 'rwri', 'lhip',
+               'lkne', 'lank', 'rhip', 'rkne', 'rank', 'leye', 'reye',
+               'lear', 'rear', 'nose', 'msho', 'mhip', 'mear', 'mtorso',
+               'mluarm', 'mruarm', 'mllarm', 'mrlarm', 'mluleg', 'mruleg',
+               'mllleg', 'mrlleg')
+_FLIC_LABEL_OF = dict(
+    l_shoulder='lsho', l_elbow='lelb', l_wrist='lwri', r_shoulder='rsho',
+    r_elbow='relb', r_wrist='rwri', l_hip='lhip', r_hip='rhip',
+    l_eye='leye', r_eye='reye', nose='nose')
+# the rows of the plugin's FLIC joints, in the order of its metainfo
+FLIC_FROM_29 = tuple(
+    FLIC_LABELS.index(_FLIC_LABEL_OF[n])
+    for n in joint_names(dataset_metainfo('flic')))
+# the hourglass files' torso: r_shoulder to l_hip
+_R_SHO, _L_HIP = (joint_names(dataset_metainfo('flic')).index(n)
+                  for n in ('r_shoulder', 'l_hip'))
 # The hourglass FLIC crop: centre y at the frame's middle and a box of
 # 0.9167 x the frame height (2.2 x 200 px in FLIC's 720x480 frames)
 FLIC_BOX_TO_HEIGHT = 2.2 * 200 / 480
 
 
-def write_json(records: List[dict], path: str) -> None:
-    """Write atomically, so an interrupted run leaves no half file."""
-    os.makedirs(osp.dirname(osp.abspath(path)), exist_ok=True)
-    tmp = path + '.tmp'
-    with open(tmp, 'w') as f:
-        json.dump(records, f)
-    os.replace(tmp, path)
-
-
-def _record(image: str, center: Sequence[float], scale: float,
-            joints: np.ndarray, annotated: np.ndarray, **extra) -> dict:
+def _record(image: str, center, scale: float, joints: np.ndarray,
+            annotated: np.ndarray, **extra) -> dict:
     rec = dict(
         image=image,
         center=[float(v) for v in center],
@@ -53,17 +58,84 @@ def _record(image: str, center: Sequence[float], scale: float,
     return rec
 
 
-def _require(data: Dict, keys: Sequence[str], path: str) -> None:
-    missing = [k for k in keys if k not in data]
-    if missing:
-        raise AnnotationError(f'{path}: missing field(s) {missing}')
+def _field(data: Any, key: str, where: str) -> Any:
+    try:
+        return data[key]
+    except (KeyError, IndexError, TypeError, ValueError):
+        raise AnnotationError(f"{where}: missing field '{key}'") from None
+
+
+def _numbers(value: Any, where: str, field: str, shape: Tuple,
+             positive: bool = False, finite: bool = True) -> np.ndarray:
+    """``value`` as a float64 array of ``shape`` (``None`` in it: any
+    length), finite (and positive) where asked, or an
+    :class:`AnnotationError` naming where and what."""
+    try:
+        arr = np.asarray(value, dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        raise AnnotationError(
+            f"{where}: field '{field}' is not numeric") from None
+    if arr.ndim != len(shape) or any(
+            want is not None and got != want
+            for got, want in zip(arr.shape, shape)):
+        want = tuple('N' if w is None else w for w in shape)
+        raise AnnotationError(f"{where}: field '{field}' has shape "
+                              f'{arr.shape}, expected {want}')
+    bad = np.argwhere((~np.isfinite(arr) if finite else False) |
+                      ((arr <= 0) if positive else False))
+    if len(bad):
+        i = tuple(int(v) for v in bad[0])
+        raise AnnotationError(
+            f"{where}: field '{field}' has {arr[i]!r} at {i}; expected a "
+            f"{'positive' if positive else 'finite'} number")
+    return arr
+
+
+def _name(value: Any, where: str, field: str) -> str:
+    v = np.ravel(value)[0] if isinstance(value, np.ndarray) and \
+        value.size else value
+    if isinstance(v, bytes):
+        try:
+            v = v.decode()
+        except UnicodeDecodeError:
+            v = None
+    if not isinstance(v, str) or not v:
+        raise AnnotationError(
+            f"{where}: field '{field}' must be a file name, got {value!r:.60}")
+    return v
 
 
 # --------------------------------------------------------------------- MPII
+def load_mpii_gt_mat(path: str) -> Dict[str, np.ndarray]:
+    """``detections_our_format.mat`` / ``mpii_gt_val.mat``: ``pos_gt_src``
+    (16, 2, N), ``jnt_missing`` (16, N), ``headboxes_src`` (2, 2, N), checked.
+    """
+    from scipy.io import loadmat
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'{path} does not exist')
+    try:
+        mat = loadmat(path)
+    except Exception as e:  # scipy raises several types for bad files
+        raise AnnotationError(
+            f'{path}: not a readable .mat file ({e})') from None
+    pos = _numbers(_field(mat, 'pos_gt_src', path), path, 'pos_gt_src',
+                   (16, 2, None))
+    n = pos.shape[2]
+    out = dict(
+        pos_gt_src=pos,
+        jnt_missing=_numbers(_field(mat, 'jnt_missing', path), path,
+                             'jnt_missing', (16, n)),
+        headboxes_src=_numbers(_field(mat, 'headboxes_src', path), path,
+                               'headboxes_src', (2, 2, n)))
+    if 'dataset_joints' in mat:
+        out['dataset_joints'] = mat['dataset_joints']
+    return out
+
+
 def mpii_release_to_records(
-    path: str,
-    gt_mat: Optional[Dict[str, np.ndarray]] = None
-) -> Tuple[List[dict], List[dict]]:
+        path: str,
+        gt_mat: Optional[Dict[str, np.ndarray]] = None,
+        gt_path: str = 'ground-truth .mat') -> Tuple[List[dict], List[dict]]:
     """``mpii_annotations.json(.gz)`` -> (train records, validation records).
 
     Args:
@@ -71,68 +143,105 @@ def mpii_release_to_records(
             ``isValidation``, ``img_paths``, ``objpos``, ``joint_self``
             (x, y, occlusion flag; (0, 0) where not annotated) and
             ``scale_provided``.
-        gt_mat (dict, optional): ``scipy.io.loadmat`` of
+        gt_mat (dict, optional): :func:`load_mpii_gt_mat` of
             ``detections_our_format.mat``. Where given, the validation
             people are checked to be in its order, and their joints and
             annotation flags are taken from it (the evaluation ground truth;
             13 joints differ from the json, where the .mat has a 0).
+        gt_path (str): The ``.mat``'s path, for messages.
 
     Returns:
         tuple[list[dict], list[dict]]: Training and validation records.
     """
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'{path} does not exist')
     opener = gzip.open if path.endswith('.gz') else open
     try:
         with opener(path, 'rt') as f:
             people = json.load(f)
-    except FileNotFoundError:
-        raise
-    except (OSError, json.JSONDecodeError) as e:
-        raise AnnotationError(f'{path}: not a (gzipped) json file: {e}')
+    except (OSError, EOFError, ValueError) as e:
+        raise AnnotationError(
+            f'{path}: not a (gzipped) json file: {e}') from None
     if not isinstance(people, list):
-        raise AnnotationError(f'{path}: expected a list of people')
+        raise AnnotationError(f'{path}: expected a list of people, got a '
+                              f'{type(people).__name__}')
     train, val = [], []
     for i, p in enumerate(people):
-        _require(p, ('isValidation', 'img_paths', 'objpos', 'joint_self',
-                     'scale_provided'), f'{path}: person {i}')
-        joints = np.asarray(p['joint_self'], np.float64)
-        if joints.shape != (16, 3) or not np.isfinite(joints).all():
-            raise AnnotationError(
-                f"{path}: person {i}: field 'joint_self' must be 16 finite "
-                f'(x, y, flag) rows, got shape {joints.shape}')
+        where = f'{path}: person {i}'
+        if not isinstance(p, dict):
+            raise AnnotationError(f'{where} is a {type(p).__name__}, '
+                                  'expected a dict')
+        joints = _numbers(_field(p, 'joint_self', where), where,
+                          'joint_self', (16, 3))
         annotated = ~((joints[:, 0] == 0) & (joints[:, 1] == 0))
-        rec = _record(p['img_paths'], p['objpos'], p['scale_provided'],
-                      joints[:, :2] - 1, annotated)
-        (val if p['isValidation'] else train).append(rec)
+        is_val = _field(p, 'isValidation', where)
+        if not isinstance(is_val, (bool, int, float)) or is_val not in (0, 1):
+            raise AnnotationError(f"{where}: field 'isValidation' must be 0 "
+                                  f'or 1, got {is_val!r:.40}')
+        rec = _record(
+            _name(_field(p, 'img_paths', where), where, 'img_paths'),
+            _numbers(_field(p, 'objpos', where), where, 'objpos', (2, )),
+            _numbers(_field(p, 'scale_provided', where), where,
+                     'scale_provided', (), positive=True),
+            joints[:, :2] - 1, annotated)
+        (val if is_val else train).append(rec)
     if gt_mat is not None:
-        _adopt_mpii_ground_truth(val, gt_mat, path)
+        _adopt_mpii_ground_truth(val, gt_mat, path, gt_path)
     return train, val
 
 
-def _adopt_mpii_ground_truth(val: List[dict], gt_mat: Dict,
-                             path: str) -> None:
+def _adopt_mpii_ground_truth(val: List[dict], gt_mat: Dict, path: str,
+                             gt_path: str) -> None:
     """Check person order against the .mat ground truth and take its joints.
     """
-    _require(gt_mat, ('pos_gt_src', 'jnt_missing', 'headboxes_src'),
-             'ground-truth .mat')
     gt = np.transpose(gt_mat['pos_gt_src'], (2, 0, 1))
     annotated = np.transpose(gt_mat['jnt_missing'], (1, 0)) == 0
     if len(gt) != len(val):
         raise AnnotationError(
-            f'{path}: {len(val)} validation people, but the ground-truth '
-            f'.mat has {len(gt)}')
+            f'{path}: {len(val)} validation people, but {gt_path} has '
+            f'{len(gt)}')
     for i, rec in enumerate(val):
         mine = np.asarray(rec['joints']) + 1
         agree = np.isclose(mine, gt[i], atol=1e-2).all(-1) | ~annotated[i]
         if agree.mean() < 0.75:
             raise AnnotationError(
                 f'{path}: validation person {i} ({rec["image"]}) does not '
-                f'match person {i} of the ground-truth .mat: the person order '
-                'differs')
+                f'match person {i} of {gt_path}: the person order differs')
         rec['joints'] = np.round(gt[i] - 1, 4).tolist()
         rec['joints_vis'] = annotated[i].astype(int).tolist()
 
 
-def mpii_hg_h5_to_records(h5) -> List[dict]:
+def load_hg_h5(path: str) -> Dict[str, np.ndarray]:
+    """Every dataset of a hourglass annotation ``.h5``."""
+    import h5py
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'{path} does not exist')
+    try:
+        with h5py.File(path, 'r') as f:
+            return {k: f[k][()] for k in f if isinstance(f[k], h5py.Dataset)}
+    except OSError as e:
+        raise AnnotationError(
+            f'{path}: not a readable .h5 file ({e})') from None
+
+
+def _hg_h5_fields(h5: Dict, path: str, num_joints: int) -> Tuple:
+    part = _numbers(_field(h5, 'part', path), path, 'part',
+                    (None, num_joints, 2))
+    n = len(part)
+    center = _numbers(_field(h5, 'center', path), path, 'center', (n, 2))
+    scale = _numbers(_field(h5, 'scale', path), path, 'scale', (n, ),
+                     positive=True)
+    names = _field(h5, 'imgname', path)
+    names = np.ravel(names) if isinstance(names, np.ndarray) else ()
+    if len(names) != n:
+        raise AnnotationError(
+            f"{path}: field 'imgname' must list the {n} people's images")
+    names = [_name(v, f'{path}: person {i}', 'imgname')
+             for i, v in enumerate(names)]
+    return part, center, scale, names
+
+
+def mpii_hg_h5_to_records(h5: Dict, path: str = 'MPII .h5') -> List[dict]:
     """The hourglass MPII ``.h5`` (e.g. ``valid.h5``) -> records.
 
     Its ``center`` and ``scale`` already hold the original code's crop
@@ -140,15 +249,10 @@ def mpii_hg_h5_to_records(h5) -> List[dict]:
     dataset and pipeline apply it. ``part`` is (0, 0) where not annotated
     (``visible`` is an occlusion flag).
     """
-    _require(h5, ('part', 'center', 'scale', 'imgname'), 'MPII .h5')
-    part = np.asarray(h5['part'], np.float64)
-    if part.ndim != 3 or part.shape[1:] != (16, 2):
-        raise AnnotationError(f"MPII .h5: field 'part' has shape "
-                              f'{part.shape}, expected (N, 16, 2)')
-    scale = np.asarray(h5['scale'], np.float64) / 1.25
-    center = np.asarray(h5['center'], np.float64).copy()
+    part, center, scale, names = _hg_h5_fields(h5, path, 16)
+    scale = scale / 1.25
+    center = center.copy()
     center[:, 1] -= 15 * scale
-    names = [_str(n) for n in h5['imgname']]
     annotated = ~(part == 0).all(-1)
     return [
         _record(names[i], center[i], scale[i], part[i] - 1, annotated[i])
@@ -156,87 +260,92 @@ def mpii_hg_h5_to_records(h5) -> List[dict]:
     ]
 
 
-def head_sizes_to_headboxes(head_size: np.ndarray) -> np.ndarray:
+def head_sizes_to_headboxes(head_size: np.ndarray,
+                            path: str = 'MPII .h5') -> np.ndarray:
     """Head boxes (2, 2, N) at the origin whose 0.6 x diagonal is
     ``head_size``: the hourglass ``.h5`` files keep only the head size
     (``normalize``), which is all that PCKh uses."""
-    side = np.asarray(head_size, np.float64) / 0.6 / np.sqrt(2)
+    size = _numbers(head_size, path, 'normalize', (None, ), positive=True)
+    side = size / 0.6 / np.sqrt(2)
     boxes = np.zeros((2, 2, len(side)))
     boxes[1] = side
     return boxes
 
 
 # --------------------------------------------------------------------- FLIC
-def flic_hg_h5_to_records(h5) -> List[dict]:
+def flic_hg_h5_to_records(h5: Dict, path: str = 'FLIC .h5') -> List[dict]:
     """A hourglass FLIC ``.h5`` (``train.h5``, ``valid.h5``,
     ``valid_personcentric.h5``) -> records with ``torso_size`` from its
     ``normalize``."""
-    _require(h5, ('part', 'center', 'scale', 'imgname', 'normalize'),
-             'FLIC .h5')
-    part = np.asarray(h5['part'], np.float64)
-    if part.ndim != 3 or part.shape[1:] != (11, 2):
-        raise AnnotationError(f"FLIC .h5: field 'part' has shape "
-                              f'{part.shape}, expected (N, 11, 2)')
-    center = np.asarray(h5['center'], np.float64) - 1
-    names = [_str(n) for n in h5['imgname']]
+    part, center, scale, names = _hg_h5_fields(h5, path, len(FLIC_FROM_29))
+    torso = _numbers(_field(h5, 'normalize', path), path, 'normalize',
+                     (len(part), ), positive=True)
     return [
-        _record(
-            names[i],
-            center[i],
-            float(h5['scale'][i]),
-            part[i] - 1,
-            ~(part[i] == 0).all(-1),
-            torso_size=float(h5['normalize'][i])) for i in range(len(part))
+        _record(names[i], center[i] - 1, scale[i], part[i] - 1,
+                ~(part[i] == 0).all(-1), torso_size=float(torso[i]))
+        for i in range(len(part))
     ]
 
 
-def flic_examples_to_records(examples: np.ndarray,
-                             split: str) -> List[dict]:
-    """FLIC's own ``examples.mat`` (``loadmat(...)['examples'][0]``) ->
-    records of one split (``'train'`` or ``'test'``), as the hourglass files
-    were made: the 11 joints of ``FLIC_FROM_29``, centre x at the torso
-    box's centre, centre y at the frame's middle, a box of 0.9167 x the
-    frame height, torso size ``||r_shoulder - l_hip||``.
+def load_flic_examples(path: str) -> np.ndarray:
+    """``loadmat(path)['examples'][0]`` of FLIC's ``examples.mat``."""
+    from scipy.io import loadmat
+    if not osp.isfile(path):
+        raise FileNotFoundError(f'{path} does not exist')
+    try:
+        examples = loadmat(path)['examples']
+    except KeyError:
+        raise AnnotationError(f"{path}: no field 'examples'") from None
+    except Exception as e:  # scipy raises several types for bad files
+        raise AnnotationError(
+            f'{path}: not a readable .mat file ({e})') from None
+    if not isinstance(examples, np.ndarray) or examples.dtype.names is None \
+            or examples.ndim != 2 or examples.shape[0] != 1:
+        raise AnnotationError(
+            f"{path}: field 'examples' must be a 1 x N struct array")
+    return examples[0]
+
+
+def flic_examples_to_records(examples: np.ndarray, split: str,
+                             path: str = 'examples.mat') -> List[dict]:
+    """FLIC's own ``examples.mat`` (:func:`load_flic_examples`) -> records
+    of one split (``'train'`` or ``'test'``), as the hourglass files were
+    made: the 11 joints of ``FLIC_FROM_29``, centre x at the torso box's
+    centre, centre y at the frame's middle, a box of 0.9167 x the frame
+    height, torso size ``||r_shoulder - l_hip||``.
     """
     if split not in ('train', 'test'):
         raise ValueError(f"split must be 'train' or 'test', got {split!r}")
     records = []
     for i, ex in enumerate(examples):
+        where = f'{path}: example {i}'
         for field in ('filepath', 'coords', 'imgdims', 'torsobox',
                       'istrain', 'istest'):
-            if field not in ex.dtype.names:
-                raise AnnotationError(
-                    f"examples.mat: example {i}: missing field '{field}'")
-        if not _scalar(ex['is' + split]):
+            if field not in (ex.dtype.names or ()):
+                raise AnnotationError(f"{where}: missing field '{field}'")
+        flag = _numbers(np.ravel(ex['is' + split])[:1], where,
+                        'is' + split, (1, ))[0]
+        if not flag:
             continue
-        coords = np.asarray(ex['coords'], np.float64)
-        if coords.shape != (2, 29):
-            raise AnnotationError(
-                f"examples.mat: example {i}: field 'coords' has shape "
-                f'{coords.shape}, expected (2, 29)')
+        # FLIC leaves some of its 29 labels NaN; the 11 joints are all there
+        coords = _numbers(ex['coords'], where, 'coords', (2, 29),
+                          finite=False)
         joints = coords.T[list(FLIC_FROM_29)]
         if not np.isfinite(joints).all():
             raise AnnotationError(
-                f"examples.mat: example {i}: field 'coords' has NaN in one "
-                'of the 11 joints')
-        height = float(np.ravel(ex['imgdims'])[0])
-        box = np.ravel(ex['torsobox']).astype(np.float64)
+                f"{where}: field 'coords' has NaN in one of the "
+                f'{len(FLIC_FROM_29)} joints')
+        height = _numbers(np.ravel(ex['imgdims'])[:1], where, 'imgdims',
+                          (1, ), positive=True)[0]
+        box = _numbers(np.ravel(ex['torsobox']), where, 'torsobox', (4, ))
         center = ((box[0] + box[2]) / 2, height / 2)
         records.append(
             _record(
-                _str(ex['filepath']),
+                _name(ex['filepath'], where, 'filepath'),
                 np.asarray(center) - 1,
                 FLIC_BOX_TO_HEIGHT * height / 200,
                 joints - 1,
-                np.ones(11, bool),
-                torso_size=float(np.linalg.norm(joints[3] - joints[6]))))
+                np.ones(len(FLIC_FROM_29), bool),
+                torso_size=float(
+                    np.linalg.norm(joints[_R_SHO] - joints[_L_HIP]))))
     return records
-
-
-def _str(v) -> str:
-    v = np.ravel(v)[0] if isinstance(v, np.ndarray) else v
-    return v.decode() if isinstance(v, bytes) else str(v)
-
-
-def _scalar(v) -> float:
-    return float(np.ravel(v)[0])

@@ -1,10 +1,9 @@
 from .annotations import AnnotationError, load_person_annotations
-from .flic_dataset import FlicDataset
-from .mpii_dataset import CheckedMpiiDataset
-from .synthetic import generate_split
+from .body import CheckedMpiiDataset, FlicDataset
+from .metainfo import dataset_metainfo
 from .transforms import RandomChannelScale
 
 __all__ = [
     'AnnotationError', 'load_person_annotations', 'FlicDataset',
-    'CheckedMpiiDataset', 'RandomChannelScale', 'generate_split'
+    'CheckedMpiiDataset', 'RandomChannelScale', 'dataset_metainfo'
 ]

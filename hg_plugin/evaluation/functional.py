@@ -7,38 +7,11 @@ per-person normaliser (head size = 0.6 x head-box diagonal for PCKh, torso
 size for FLIC's PCK); a joint is correct when that ratio is *strictly* below
 the threshold.
 """
-from typing import Dict, Sequence, Tuple
+from typing import Dict, Optional, Sequence, Tuple
 
 import numpy as np
 
-# MPII joint order: 0 r_ankle, 1 r_knee, 2 r_hip, 3 l_hip, 4 l_knee,
-# 5 l_ankle, 6 pelvis, 7 thorax, 8 upper_neck, 9 head_top, 10 r_wrist,
-# 11 r_elbow, 12 r_shoulder, 13 l_shoulder, 14 l_elbow, 15 l_wrist
-MPII_JOINTS = ('r_ankle', 'r_knee', 'r_hip', 'l_hip', 'l_knee', 'l_ankle',
-               'pelvis', 'thorax', 'upper_neck', 'head_top', 'r_wrist',
-               'r_elbow', 'r_shoulder', 'l_shoulder', 'l_elbow', 'l_wrist')
-MPII_GROUPS: Dict[str, Tuple[int, ...]] = {
-    'Head': (9, ),
-    'Shoulder': (12, 13),
-    'Elbow': (11, 14),
-    'Wrist': (10, 15),
-    'Hip': (2, 3),
-    'Knee': (1, 4),
-    'Ankle': (0, 5),
-}
-# the published Mean: the 14 joints other than pelvis (6) and thorax (7)
-MPII_MEAN_JOINTS = tuple(j for j in range(16) if j not in (6, 7))
-
-FLIC_JOINTS = ('l_shoulder', 'l_elbow', 'l_wrist', 'r_shoulder', 'r_elbow',
-               'r_wrist', 'l_hip', 'r_hip', 'l_eye', 'r_eye', 'nose')
-FLIC_GROUPS: Dict[str, Tuple[int, ...]] = {
-    'Shoulder': (0, 3),
-    'Elbow': (1, 4),
-    'Wrist': (2, 5),
-    'Hip': (6, 7),
-    'Eye': (8, 9),
-    'Nose': (10, ),
-}
+from ..datasets.metainfo import dataset_metainfo
 
 # PCK-versus-threshold curve of the AUC: 0, 0.01, ..., 0.5 as Tompson's code
 CURVE_THRESHOLDS = np.linspace(0, 0.5, 51)
@@ -82,13 +55,13 @@ def pck_per_joint(errors: np.ndarray, mask: np.ndarray,
         return 100. * correct.sum(axis=1) / count
 
 
-def summarize(pck: np.ndarray, groups: Dict[str, Tuple[int, ...]],
-              mean_joints: Sequence[int], mask: np.ndarray) -> Dict:
+def summarize(pck: np.ndarray, meta: dict, mask: np.ndarray) -> Dict:
     """Group figures, unweighted and joint-count-weighted means of one
-    threshold's per-joint PCK (K, )."""
+    threshold's per-joint PCK (K, ), by the groups and mean joints of a
+    dataset's metainfo (``dataset_metainfo``)."""
     out = {name: float(np.mean(pck[list(idx)]))
-           for name, idx in groups.items()}
-    idx = list(mean_joints)
+           for name, idx in meta['pck_groups'].items()}
+    idx = list(meta['pck_mean_joints'])
     out['Mean'] = float(np.mean(pck[idx]))
     count = mask.astype(bool).sum(axis=0)[idx].astype(np.float64)
     out['Mean (joint-weighted)'] = float(
@@ -106,19 +79,29 @@ def auc(curve: np.ndarray, thresholds: np.ndarray = CURVE_THRESHOLDS
                  (thresholds[-1] - thresholds[0]))
 
 
+def pck_table(pred: np.ndarray, gt: np.ndarray, mask: np.ndarray,
+              norm: np.ndarray, meta: dict, thresholds: Sequence[float],
+              name: str) -> Dict:
+    """``{f'{name}@{t:g}': summary}`` for each threshold, and the AUC of
+    the Mean's PCK over thresholds 0-0.5 with its ``curve``."""
+    errors = normalized_errors(pred, gt, norm)
+    curve = pck_per_joint(errors, mask, CURVE_THRESHOLDS)
+    mean_curve = curve[:, list(meta['pck_mean_joints'])].mean(axis=1)
+    table = {
+        f'{name}@{t:g}': summarize(pck_per_joint(errors, mask, [t])[0],
+                                   meta, mask)
+        for t in thresholds
+    }
+    table.update(AUC=auc(mean_curve), curve=mean_curve.tolist())
+    return table
+
+
 def pckh_table(pred: np.ndarray, gt: np.ndarray, mask: np.ndarray,
-               head_size: np.ndarray) -> Dict:
+               head_size: np.ndarray, meta: Optional[dict] = None) -> Dict:
     """The MPII table: PCKh@0.5, PCKh@0.1 (groups, Mean, weighted mean,
     per joint) and the AUC of the Mean PCKh over thresholds 0-0.5."""
-    errors = normalized_errors(pred, gt, head_size)
-    curve = pck_per_joint(errors, mask, CURVE_THRESHOLDS)
-    at = {t: pck_per_joint(errors, mask, [t])[0] for t in (0.5, 0.1)}
-    return {
-        'PCKh@0.5': summarize(at[0.5], MPII_GROUPS, MPII_MEAN_JOINTS, mask),
-        'PCKh@0.1': summarize(at[0.1], MPII_GROUPS, MPII_MEAN_JOINTS, mask),
-        'AUC': auc(curve[:, list(MPII_MEAN_JOINTS)].mean(axis=1)),
-        'curve': curve[:, list(MPII_MEAN_JOINTS)].mean(axis=1).tolist(),
-    }
+    return pck_table(pred, gt, mask, head_size,
+                     meta or dataset_metainfo('mpii'), (0.5, 0.1), 'PCKh')
 
 
 def torso_sizes(gt: np.ndarray, torso: Tuple[int, int]) -> np.ndarray:
@@ -127,15 +110,9 @@ def torso_sizes(gt: np.ndarray, torso: Tuple[int, int]) -> np.ndarray:
 
 
 def flic_table(pred: np.ndarray, gt: np.ndarray, mask: np.ndarray,
-               torso_size: np.ndarray, thr: float = 0.2) -> Dict:
+               torso_size: np.ndarray, thr: float = 0.2,
+               meta: Optional[dict] = None) -> Dict:
     """The FLIC table: PCK@thr normalised by torso size (groups, Mean over
     every joint, weighted mean, per joint) and the AUC over 0-0.5."""
-    errors = normalized_errors(pred, gt, torso_size)
-    curve = pck_per_joint(errors, mask, CURVE_THRESHOLDS)
-    pck = pck_per_joint(errors, mask, [thr])[0]
-    all_joints = tuple(range(gt.shape[1]))
-    return {
-        f'PCK@{thr:g}': summarize(pck, FLIC_GROUPS, all_joints, mask),
-        'AUC': auc(curve.mean(axis=1)),
-        'curve': curve.mean(axis=1).tolist(),
-    }
+    return pck_table(pred, gt, mask, torso_size,
+                     meta or dataset_metainfo('flic'), (thr, ), 'PCK')

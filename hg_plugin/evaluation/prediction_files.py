@@ -1,16 +1,17 @@
 """Reading ground-truth and prediction files for offline evaluation.
 
 Ground truth (MATLAB 1-based coordinates):
-- ``detections_our_format.mat`` / mmpose's ``mpii_gt_val.mat``:
+- ``detections_our_format.mat`` / mmpose's ``mpii_gt_val.mat`` (MPII):
   ``pos_gt_src`` (16, 2, N), ``jnt_missing`` (16, N), ``headboxes_src``
   (2, 2, N);
-- the hourglass ``valid.h5`` of MPII (16 joints, head size ``normalize``)
-  or FLIC (11 joints, torso size ``normalize``); joints at (0, 0) are not
-  annotated.
+- a hourglass ``valid.h5`` of MPII (head size ``normalize``) or FLIC
+  (torso size ``normalize``), which one stated by the caller; joints at
+  (0, 0) are not annotated.
 
 Predictions: ``.mat`` or ``.h5`` with ``preds`` laid out (N, K, 2) or
 (2, K, N), 1-based like the published files; or the json of
-``tools/test.py --dump`` (its ``coordinate_base``, 0 for the plugin's data).
+``tools/test.py --dump`` (its ``coordinate_base``, 0 for the plugin's data,
+and its ``dataset``).
 """
 import json
 import os.path as osp
@@ -18,6 +19,8 @@ from dataclasses import dataclass
 from typing import Optional
 
 import numpy as np
+
+from ..datasets.metainfo import dataset_metainfo
 
 
 class PredictionFileError(ValueError):
@@ -47,51 +50,118 @@ def _load_mapping(path: str) -> dict:
         import h5py
         try:
             with h5py.File(path, 'r') as f:
-                return {k: f[k][()] for k in f}
+                return {k: f[k][()] for k in f
+                        if isinstance(f[k], h5py.Dataset)}
         except OSError as e:
             raise PredictionFileError(f'{path}: not a readable .h5 file '
                                       f'({e})') from None
     if path.endswith('.json'):
         try:
             with open(path) as f:
-                return json.load(f)
-        except json.JSONDecodeError as e:
-            raise PredictionFileError(f'{path}: not a json file ({e})')
+                data = json.load(f)
+        except (ValueError, UnicodeDecodeError) as e:
+            raise PredictionFileError(
+                f'{path}: not a json file ({e})') from None
+        if not isinstance(data, dict):
+            raise PredictionFileError(
+                f'{path}: expected a json object (tools/test.py --dump), '
+                f'got a {type(data).__name__}')
+        return data
     raise PredictionFileError(
         f'{path}: unknown file type; expected .mat, .h5 or .json')
 
 
-def load_ground_truth(path: str) -> GroundTruth:
-    """Load ``detections_our_format.mat``-style or hourglass ``.h5`` ground
-    truth (see the module docstring)."""
+def _array(data: dict, key: str, path: str, ndim: int) -> np.ndarray:
+    if key not in data:
+        raise PredictionFileError(f"{path}: missing field '{key}'")
+    try:
+        arr = np.asarray(data[key], dtype=np.float64)
+    except (TypeError, ValueError, OverflowError):
+        raise PredictionFileError(
+            f"{path}: field '{key}' is not a numeric array") from None
+    if arr.ndim != ndim:
+        raise PredictionFileError(
+            f"{path}: field '{key}' has shape {arr.shape}; expected "
+            f'{ndim} dimensions')
+    return arr
+
+
+def load_ground_truth(path: str, dataset: Optional[str] = None
+                      ) -> GroundTruth:
+    """Load ``detections_our_format.mat``-style (MPII) or hourglass
+    ``.h5`` ground truth (see the module docstring).
+
+    Args:
+        path (str): The file.
+        dataset (str, optional): ``'mpii'`` or ``'flic'``; required for a
+            hourglass ``.h5`` (which holds either), checked for a ``.mat``.
+    """
     data = _load_mapping(path)
     if 'pos_gt_src' in data:
-        for key in ('jnt_missing', 'headboxes_src'):
-            if key not in data:
-                raise PredictionFileError(f"{path}: missing field '{key}'")
-        joints = np.transpose(data['pos_gt_src'], (2, 0, 1)).astype(float)
-        annotated = np.transpose(data['jnt_missing'], (1, 0)) == 0
-        boxes = np.transpose(data['headboxes_src'], (2, 0, 1))
+        if dataset not in (None, 'mpii'):
+            raise PredictionFileError(
+                f"{path}: an MPII ground-truth .mat ('pos_gt_src'), not "
+                f'{dataset}')
+        pos = _array(data, 'pos_gt_src', path, 3)
+        missing = _array(data, 'jnt_missing', path, 2)
+        boxes = _array(data, 'headboxes_src', path, 3)
+        n = pos.shape[-1]
+        k = dataset_metainfo('mpii')['num_keypoints']
+        for key, arr, shape in (('pos_gt_src', pos, (k, 2, n)),
+                                ('jnt_missing', missing, (k, n)),
+                                ('headboxes_src', boxes, (2, 2, n))):
+            if arr.shape != shape:
+                raise PredictionFileError(
+                    f"{path}: field '{key}' has shape {arr.shape}, "
+                    f'expected {shape}')
+        joints = np.transpose(pos, (2, 0, 1))
+        annotated = np.transpose(missing, (1, 0)) == 0
+        boxes = np.transpose(boxes, (2, 0, 1))
         head = 0.6 * np.linalg.norm(boxes[:, 1] - boxes[:, 0], axis=-1)
+        _check_norm(head, annotated, path, 'headboxes_src')
         return GroundTruth('mpii', joints, annotated, head)
     if 'part' in data:
-        joints = np.asarray(data['part'], dtype=float)
-        if joints.ndim != 3 or joints.shape[1] not in (11, 16):
+        if dataset not in ('mpii', 'flic'):
             raise PredictionFileError(
-                f"{path}: field 'part' has shape {joints.shape}; expected "
-                '(N, 16, 2) for MPII or (N, 11, 2) for FLIC')
-        dataset = 'mpii' if joints.shape[1] == 16 else 'flic'
+                f"{path}: a hourglass .h5 ('part') holds MPII or FLIC; "
+                "say which (--dataset mpii or --dataset flic)")
+        k = dataset_metainfo(dataset)['num_keypoints']
+        joints = _array(data, 'part', path, 3)
+        if joints.shape[1:] != (k, 2):
+            raise PredictionFileError(
+                f"{path}: field 'part' has shape {joints.shape}; {dataset} "
+                f'needs (N, {k}, 2)')
         annotated = ~(joints == 0).all(-1)
-        norm = np.asarray(data['normalize'], float) \
-            if 'normalize' in data else None
+        norm = None
+        if 'normalize' in data:
+            norm = _array(data, 'normalize', path, 1)
+            if norm.shape != (len(joints), ):
+                raise PredictionFileError(
+                    f"{path}: field 'normalize' has shape {norm.shape}, "
+                    f'expected ({len(joints)},)')
+            _check_norm(norm, annotated, path, 'normalize')
+        if not np.isfinite(joints).all():
+            raise PredictionFileError(f"{path}: field 'part' is not finite")
         return GroundTruth(dataset, joints, annotated, norm)
     raise PredictionFileError(
         f"{path}: neither 'pos_gt_src' (MPII .mat) nor 'part' (hourglass "
         '.h5): not a ground-truth file')
 
 
+def _check_norm(norm: np.ndarray, annotated: np.ndarray, path: str,
+                field: str) -> None:
+    """A person with annotated joints needs a positive, finite size."""
+    bad = np.flatnonzero(annotated.any(-1) & ~(norm > 0) |
+                         ~np.isfinite(norm))
+    if len(bad):
+        raise PredictionFileError(
+            f"{path}: field '{field}' gives person {bad[0]} the size "
+            f'{norm[bad[0]]!r}; expected a positive number')
+
+
 def load_predictions(path: str, num_people: int, num_joints: int,
-                     base: Optional[int] = None) -> np.ndarray:
+                     base: Optional[int] = None,
+                     dataset: Optional[str] = None) -> np.ndarray:
     """Load predictions as (N, K, 2) in 1-based coordinates.
 
     Args:
@@ -100,25 +170,30 @@ def load_predictions(path: str, num_people: int, num_joints: int,
         num_joints (int): K of the ground truth.
         base (int, optional): Coordinate base of a ``.mat``/``.h5`` file.
             Defaults to 1 (the published files); a json says its own.
+        dataset (str, optional): The ground truth's dataset; a json that
+            states another is refused.
 
     Raises:
         PredictionFileError: Wrong layout, count or non-finite values.
     """
     data = _load_mapping(path)
-    if 'preds' not in data:
-        raise PredictionFileError(f"{path}: no field 'preds'")
-    try:
-        preds = np.asarray(data['preds'], dtype=np.float64)
-    except (TypeError, ValueError):
-        raise PredictionFileError(
-            f"{path}: field 'preds' is not a numeric array") from None
+    preds = _array(data, 'preds', path, 3)
     if path.endswith('.json'):
-        base = int(data.get('coordinate_base', 0))
+        base = data.get('coordinate_base', 0)
+        if base not in (0, 1) or isinstance(base, bool):
+            raise PredictionFileError(
+                f"{path}: field 'coordinate_base' must be 0 or 1, got "
+                f'{base!r:.40}')
+        stated = data.get('dataset')
+        if dataset is not None and stated is not None and stated != dataset:
+            raise PredictionFileError(
+                f'{path}: predictions of {stated!r:.40}, but the ground '
+                f'truth is {dataset}')
     elif base is None:
         base = 1
-    if preds.ndim == 3 and preds.shape[0] == 2 and preds.shape[-1] != 2:
+    if preds.shape[0] == 2 and preds.shape[-1] != 2:
         preds = np.transpose(preds, (2, 1, 0))  # (2, K, N) -> (N, K, 2)
-    if preds.ndim != 3 or preds.shape[-1] != 2:
+    if preds.shape[-1] != 2:
         raise PredictionFileError(
             f"{path}: field 'preds' has shape {preds.shape}; expected "
             f'({num_people}, {num_joints}, 2) or (2, {num_joints}, '

@@ -19,14 +19,30 @@ from typing import Dict, List, Optional, Tuple
 import cv2
 import numpy as np
 
-from .converters import write_json
+from ..datasets.metainfo import dataset_metainfo, joint_names
+from ..utils.io import atomic_write, dump_json
 
-# MPII joint order
+# The figure's 16 body joints are MPII's, in the order of MPII's metainfo;
+# its face points are l_eye, r_eye, nose.
+MPII_NAMES = joint_names(dataset_metainfo('mpii'))
 R_ANK, R_KNE, R_HIP, L_HIP, L_KNE, L_ANK, PELVIS, THORAX, NECK, HEAD, \
-    R_WRI, R_ELB, R_SHO, L_SHO, L_ELB, L_WRI = range(16)
-# FLIC's 11 joints from (MPII joints, face points): l_sho l_elb l_wri r_sho
-# r_elb r_wri l_hip r_hip l_eye r_eye nose
-FLIC_FROM_MPII = (L_SHO, L_ELB, L_WRI, R_SHO, R_ELB, R_WRI, L_HIP, R_HIP)
+    R_WRI, R_ELB, R_SHO, L_SHO, L_ELB, L_WRI = (MPII_NAMES.index(n) for n in (
+        'right_ankle', 'right_knee', 'right_hip', 'left_hip', 'left_knee',
+        'left_ankle', 'pelvis', 'thorax', 'upper_neck', 'head_top',
+        'right_wrist', 'right_elbow', 'right_shoulder', 'left_shoulder',
+        'left_elbow', 'left_wrist'))
+FACE = ('l_eye', 'r_eye', 'nose')
+# FLIC's joints (its metainfo order) as points of the figure: body joints
+# by their MPII names, then the face points
+_FLIC_AS_MPII = dict(
+    l_shoulder='left_shoulder', l_elbow='left_elbow', l_wrist='left_wrist',
+    r_shoulder='right_shoulder', r_elbow='right_elbow',
+    r_wrist='right_wrist', l_hip='left_hip', r_hip='right_hip')
+FLIC_NAMES = joint_names(dataset_metainfo('flic'))
+FLIC_POINTS = [
+    MPII_NAMES.index(_FLIC_AS_MPII[n]) if n in _FLIC_AS_MPII else
+    len(MPII_NAMES) + FACE.index(n) for n in FLIC_NAMES
+]
 
 
 def _rot(deg: float) -> np.ndarray:
@@ -41,40 +57,55 @@ def _dir(deg: float) -> np.ndarray:
     return np.array([np.sin(a), np.cos(a)])
 
 
-def sample_pose(rng: np.random.Generator) -> Tuple[np.ndarray, np.ndarray]:
+def pose_parameters(rng: np.random.Generator) -> Dict[str, np.ndarray]:
+    """The random choices of one figure's pose: proportions, lean, head
+    tilt and turn, and the angles of the limbs (degrees)."""
+    params = dict(proportions=rng.uniform(0.9, 1.1, size=8),
+                  lean=rng.uniform(-15, 15), tilt=rng.uniform(-20, 20))
+    # arms: abduction from hanging down (outward +), elbow flexion in 2D
+    for side in ('r_arm', 'l_arm'):
+        abd = rng.uniform(-25, 170)
+        flex = rng.uniform(0, 145) * rng.choice([-1, 1], p=[0.3, 0.7])
+        params[side] = np.array([abd, flex])
+    # legs: abduction (outward +), knee flexion
+    for side in ('r_leg', 'l_leg'):
+        abd = rng.uniform(-12, 50)
+        flex = rng.uniform(0, 110) * rng.choice([-1, 1], p=[0.6, 0.4])
+        params[side] = np.array([abd, flex])
+    params['turn'] = rng.uniform(-0.1, 0.1)
+    return params
+
+
+def pose_joints(params: Dict[str, np.ndarray]
+                ) -> Tuple[np.ndarray, np.ndarray]:
     """Joints of one upright figure of height ~1 centred on its pelvis.
 
     Returns:
         tuple: (16, 2) MPII joints and (3, 2) face points (l_eye, r_eye,
         nose), in body units, image orientation (y down).
     """
-    p = rng.uniform(0.9, 1.1, size=8)  # proportions of this person
+    p, lean = params['proportions'], params['lean']
     j = np.zeros((16, 2))
-    lean = rng.uniform(-15, 15)
     up = -_dir(lean)  # from pelvis toward the head
     side = np.array([-up[1], up[0]])  # toward image right (person's left)
     j[THORAX] = 0.30 * p[0] * up
     j[NECK] = j[THORAX] + 0.07 * up
-    head_tilt = _dir(lean + 180 + rng.uniform(-20, 20))
+    head_tilt = _dir(lean + 180 + params['tilt'])
     j[HEAD] = j[NECK] + 0.13 * p[1] * head_tilt
     shoulder = 0.11 * p[2]
     j[R_SHO] = j[THORAX] - shoulder * side
     j[L_SHO] = j[THORAX] + shoulder * side
     j[R_HIP] = -0.08 * p[3] * side
     j[L_HIP] = 0.08 * p[3] * side
-    # arms: abduction from hanging down (outward +), elbow flexion in 2D
-    for sho, elb, wri, out in ((R_SHO, R_ELB, R_WRI, -1),
-                               (L_SHO, L_ELB, L_WRI, 1)):
-        abd = rng.uniform(-25, 170)
-        flex = rng.uniform(0, 145) * rng.choice([-1, 1], p=[0.3, 0.7])
+    for sho, elb, wri, out, name in ((R_SHO, R_ELB, R_WRI, -1, 'r_arm'),
+                                     (L_SHO, L_ELB, L_WRI, 1, 'l_arm')):
+        abd, flex = params[name]
         a_upper = lean + out * abd
         j[elb] = j[sho] + 0.17 * p[4] * _dir(a_upper)
         j[wri] = j[elb] + 0.15 * p[4] * _dir(a_upper - out * flex)
-    # legs: abduction (outward +), knee flexion
-    for hip, kne, ank, out in ((R_HIP, R_KNE, R_ANK, -1),
-                               (L_HIP, L_KNE, L_ANK, 1)):
-        abd = rng.uniform(-12, 50)
-        flex = rng.uniform(0, 110) * rng.choice([-1, 1], p=[0.6, 0.4])
+    for hip, kne, ank, out, name in ((R_HIP, R_KNE, R_ANK, -1, 'r_leg'),
+                                     (L_HIP, L_KNE, L_ANK, 1, 'l_leg')):
+        abd, flex = params[name]
         a_thigh = lean + out * abd
         j[kne] = j[hip] + 0.24 * p[5] * _dir(a_thigh)
         j[ank] = j[kne] + 0.23 * p[5] * _dir(a_thigh + out * flex)
@@ -84,11 +115,16 @@ def sample_pose(rng: np.random.Generator) -> Tuple[np.ndarray, np.ndarray]:
     hd = j[HEAD] - j[NECK]
     hl = np.linalg.norm(hd)
     right = np.array([-hd[1], hd[0]]) / hl  # image right when upright
-    turn = rng.uniform(-0.1, 0.1) * hl * right
+    turn = params['turn'] * hl * right
     mid = j[NECK] + 0.6 * hd + turn
     face = np.stack([mid + 0.22 * hl * right, mid - 0.22 * hl * right,
                      j[NECK] + 0.42 * hd + 1.5 * turn])
     return j, face
+
+
+def sample_pose(rng: np.random.Generator) -> Tuple[np.ndarray, np.ndarray]:
+    """A random figure's joints and face points (:func:`pose_joints`)."""
+    return pose_joints(pose_parameters(rng))
 
 
 def _pattern(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
@@ -305,9 +341,12 @@ def _flic_box(fj: np.ndarray) -> Tuple[np.ndarray, float, float]:
     not the whole figure as MPII's do, so the FLIC records frame each
     person as the real files do (``FLIC_TORSO_TO_BOX``).
     """
-    torso = float(np.linalg.norm(fj[3] - fj[6]))
+    at = {n: fj[i] for i, n in enumerate(FLIC_NAMES)}
+    torso = float(np.linalg.norm(at['r_shoulder'] - at['l_hip']))
     side = torso / FLIC_TORSO_TO_BOX
-    center = fj[[0, 3, 6, 7]].mean(0) - [0, FLIC_CENTRE_ABOVE_TORSO * side]
+    middle = np.mean(
+        [at[n] for n in ('l_shoulder', 'r_shoulder', 'l_hip', 'r_hip')], 0)
+    center = middle - [0, FLIC_CENTRE_ABOVE_TORSO * side]
     return center, side / 200, torso
 
 
@@ -322,7 +361,7 @@ def _records(people: List[dict], names: List[str]):
                 scale=float(p['scale']),
                 joints=np.round(joints, 3).tolist(),
                 joints_vis=p['annotated'].astype(int).tolist()))
-        fj = np.concatenate([p['joints'][list(FLIC_FROM_MPII)], p['face']])
+        fj = np.concatenate([p['joints'], p['face']])[FLIC_POINTS]
         center, scale, torso = _flic_box(fj)
         flic.append(
             dict(
@@ -385,15 +424,15 @@ def generate_split(out_dir: str,
     paths = dict(
         mpii=osp.join(ann_dir, f'mpii_{split}.json'),
         flic=osp.join(ann_dir, f'flic_{flic_split}.json'))
-    write_json(mpii, paths['mpii'])
-    write_json(flic, paths['flic'])
+    dump_json(mpii, paths['mpii'])
+    dump_json(flic, paths['flic'])
     if split == 'val':
         joints = np.stack([p['joints'] for p in people]) + 1
         annotated = np.stack([p['annotated'] for p in people])
         joints[~annotated] = 0
         paths['headbox'] = osp.join(ann_dir, 'mpii_gt_val.mat')
-        savemat(
-            paths['headbox'],
+        atomic_write(paths['headbox'], lambda f: savemat(
+            f,
             dict(
                 pos_gt_src=joints.transpose(1, 2, 0),
                 jnt_missing=(~annotated).astype(np.uint8).T,
@@ -403,5 +442,5 @@ def generate_split(out_dir: str,
                     'rank', 'rkne', 'rhip', 'lhip', 'lkne', 'lank', 'pelv',
                     'thor', 'neck', 'head', 'rwri', 'relb', 'rsho', 'lsho',
                     'lelb', 'lwri'
-                ]], dtype=object)))
+                ]], dtype=object))), mode='wb')
     return paths

@@ -5,7 +5,7 @@ import numpy as np
 from scipy.io import loadmat
 
 from hg_plugin.datasets import CheckedMpiiDataset, FlicDataset
-from hg_plugin.datasets.synthetic import generate_split, make_person
+from hg_plugin.synthetic import generate_split, make_person
 
 
 def test_same_seed_same_data_other_seed_other_data():

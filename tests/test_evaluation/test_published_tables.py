@@ -52,7 +52,7 @@ def test_reproduces_published_tables(shared_data, tmp_path):
 
 def test_h5_ground_truth_and_layouts(shared_data):
     mpii = osp.join(shared_data, 'mpii')
-    gt = load_ground_truth(osp.join(mpii, 'valid.h5'))
+    gt = load_ground_truth(osp.join(mpii, 'valid.h5'), 'mpii')
     ref = load_ground_truth(osp.join(mpii, 'detections_our_format.mat'))
     np.testing.assert_array_equal(gt.annotated, ref.annotated)
     np.testing.assert_allclose(gt.norm, ref.norm, rtol=1e-6)

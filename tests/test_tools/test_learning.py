@@ -6,7 +6,7 @@ import pytest
 from mmengine.config import Config
 from mmengine.runner import Runner
 
-from hg_plugin.datasets.synthetic import generate_split
+from hg_plugin.synthetic import generate_split
 from tests.conftest import ROOT
 
 pytestmark = pytest.mark.slow

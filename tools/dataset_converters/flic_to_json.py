@@ -8,25 +8,33 @@ the paper). Same records as the hourglass ``.h5`` files give.
 """
 import argparse
 import os.path as osp
+import sys
 
-from scipy.io import loadmat
+from hg_plugin.converters.annotations import (flic_examples_to_records,
+                                              load_flic_examples)
+from hg_plugin.datasets import AnnotationError
+from hg_plugin.utils.io import dump_json
 
-from hg_plugin.datasets.converters import flic_examples_to_records, write_json
 
-
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('examples', help="FLIC's examples.mat")
     parser.add_argument('out_dir', help='output folder')
     args = parser.parse_args()
-    examples = loadmat(args.examples)['examples'][0]
-    for split, name in (('train', 'flic_train.json'),
-                        ('test', 'flic_valid.json')):
-        records = flic_examples_to_records(examples, split)
-        write_json(records, osp.join(args.out_dir, name))
-        print(f'{len(records)} {split} people written to '
+    try:
+        examples = load_flic_examples(args.examples)
+        splits = [(name, flic_examples_to_records(examples, split))
+                  for split, name in (('train', 'flic_train.json'),
+                                      ('test', 'flic_valid.json'))]
+    except (AnnotationError, FileNotFoundError) as e:
+        print(f'error: {e}', file=sys.stderr)
+        return 1
+    for name, records in splits:  # written only once both converted
+        dump_json(records, osp.join(args.out_dir, name))
+        print(f'{len(records)} people written to '
               f'{osp.join(args.out_dir, name)}')
+    return 0
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(main())

@@ -7,17 +7,21 @@
 writes ``mpii_train.json`` (22,246 people), ``mpii_val.json`` (2,958, the
 Tompson et al. split, in the order of the ``.mat``) and, from ``--gt-mat``,
 ``mpii_gt_val.mat`` (the head boxes ``MpiiDataset(headbox_file=...)`` reads;
-the release json has none). Conventions: hg_plugin/datasets/converters.py.
+the release json has none). Conventions: hg_plugin/converters/annotations.py.
 """
 import argparse
 import os.path as osp
+import sys
 
-from scipy.io import loadmat, savemat
+from scipy.io import savemat
 
-from hg_plugin.datasets.converters import mpii_release_to_records, write_json
+from hg_plugin.converters.annotations import (load_mpii_gt_mat,
+                                              mpii_release_to_records)
+from hg_plugin.datasets import AnnotationError
+from hg_plugin.utils.io import atomic_write, dump_json
 
 
-def main() -> None:
+def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument('annotations', help='mpii_annotations.json(.gz)')
     parser.add_argument('out_dir', help='output folder')
@@ -26,23 +30,25 @@ def main() -> None:
         help='detections_our_format.mat / mpii_gt_val.mat: validation '
         'ground truth and head boxes')
     args = parser.parse_args()
-    gt = loadmat(args.gt_mat) if args.gt_mat else None
-    train, val = mpii_release_to_records(args.annotations, gt)
-    write_json(train, osp.join(args.out_dir, 'mpii_train.json'))
-    write_json(val, osp.join(args.out_dir, 'mpii_val.json'))
+    try:
+        gt = load_mpii_gt_mat(args.gt_mat) if args.gt_mat else None
+        train, val = mpii_release_to_records(args.annotations, gt,
+                                             args.gt_mat)
+    except (AnnotationError, FileNotFoundError) as e:
+        print(f'error: {e}', file=sys.stderr)
+        return 1
+    dump_json(train, osp.join(args.out_dir, 'mpii_train.json'))
+    dump_json(val, osp.join(args.out_dir, 'mpii_val.json'))
     print(f'{len(train)} training and {len(val)} validation people '
           f'written to {args.out_dir}')
     if gt is not None:
-        keys = ('pos_gt_src', 'jnt_missing', 'headboxes_src',
-                'dataset_joints')
-        savemat(
-            osp.join(args.out_dir, 'mpii_gt_val.mat'),
-            {k: gt[k] for k in keys if k in gt})
-        print('head boxes written to', osp.join(args.out_dir,
-                                                'mpii_gt_val.mat'))
+        path = osp.join(args.out_dir, 'mpii_gt_val.mat')
+        atomic_write(path, lambda f: savemat(f, gt), 'wb')
+        print('head boxes written to', path)
     else:
         print('no --gt-mat: no head boxes written (PCKh needs them)')
+    return 0
 
 
 if __name__ == '__main__':
-    main()
+    sys.exit(main())

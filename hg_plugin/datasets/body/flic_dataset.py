@@ -6,7 +6,8 @@ from mmpose.datasets.datasets.base import BaseCocoStyleDataset
 from mmpose.registry import DATASETS
 from mmpose.structures.bbox import bbox_cs2xyxy
 
-from .annotations import drop_missing_images, load_person_annotations
+from ..annotations import drop_missing_images, load_person_annotations
+from ..metainfo import METAINFO_FILES
 
 
 @DATASETS.register_module()
@@ -31,8 +32,7 @@ class FlicDataset(BaseCocoStyleDataset):
         **kwargs: ``BaseCocoStyleDataset``'s arguments.
     """
 
-    METAINFO: dict = dict(
-        from_file=osp.join(osp.dirname(__file__), 'metainfo', 'flic.py'))
+    METAINFO: dict = dict(from_file=METAINFO_FILES['flic'])
 
     def __init__(self, *args, missing_image: str = 'error', **kwargs) -> None:
         self.missing_image = missing_image

@@ -5,8 +5,9 @@ from mmpose.datasets.datasets.body import MpiiDataset
 from mmpose.registry import DATASETS
 from scipy.io import loadmat
 
-from .annotations import (AnnotationError, drop_missing_images,
-                          load_person_annotations)
+from ..annotations import (AnnotationError, drop_missing_images,
+                           load_person_annotations)
+from ..metainfo import METAINFO_FILES
 
 
 @DATASETS.register_module()
@@ -22,7 +23,7 @@ class CheckedMpiiDataset(MpiiDataset):
 
     Coordinates: mmpose 1.x subtracts 1 from the json's ``center`` (MATLAB,
     1-based) but not from its ``joints``; the plugin's converter
-    (``tools/dataset_converters/mpii_json_to_mmpose.py``) therefore writes
+    (``tools/dataset_converters/mpii_to_mmpose.py``) therefore writes
     0-based joints and a 1-based centre, so that joints, crop and image agree.
 
     Args:
@@ -30,6 +31,8 @@ class CheckedMpiiDataset(MpiiDataset):
             Defaults to ``'error'``.
         **kwargs: ``MpiiDataset``'s arguments.
     """
+
+    METAINFO: dict = dict(from_file=METAINFO_FILES['mpii'])
 
     def __init__(self, *args, missing_image: str = 'error', **kwargs) -> None:
         self.missing_image = missing_image

@@ -1,0 +1,46 @@
+"""Each dataset's joints, defined once: names and order, flip pairs,
+skeleton, and the groups of its PCK table (``mpii.py``, which inherits
+mmpose's MPII metainfo, and ``flic.py``)."""
+import copy
+import os.path as osp
+from functools import lru_cache
+
+from mmengine.config import Config
+from mmpose.datasets.datasets.utils import parse_pose_metainfo
+
+HERE = osp.dirname(osp.abspath(__file__))
+METAINFO_FILES = {name: osp.join(HERE, f'{name}.py')
+                  for name in ('mpii', 'flic')}
+
+
+def dataset_metainfo(name: str) -> dict:
+    """mmpose's parsed metainfo of ``'mpii'`` or ``'flic'``, with the PCK
+    table's ``pck_groups`` (group name -> joint indices) and
+    ``pck_mean_joints`` (the joints of its Mean).
+
+    Raises:
+        ValueError: An unknown dataset name.
+    """
+    if name not in METAINFO_FILES:
+        raise ValueError(f'unknown dataset {name!r}; expected one of '
+                         f'{sorted(METAINFO_FILES)}')
+    return copy.deepcopy(_load(name))
+
+
+@lru_cache(maxsize=None)
+def _load(name: str) -> dict:
+    path = METAINFO_FILES[name]
+    meta = parse_pose_metainfo(dict(from_file=path))
+    info = Config.fromfile(path).dataset_info
+    ids = meta['keypoint_name2id']
+    meta['pck_groups'] = {group: [ids[n] for n in names]
+                          for group, names in info['pck_groups'].items()}
+    meta['pck_mean_joints'] = [
+        i for i in range(meta['num_keypoints'])
+        if meta['keypoint_id2name'][i] not in info['pck_mean_excludes']]
+    return meta
+
+
+def joint_names(meta: dict) -> list:
+    """The joint names of a parsed metainfo, in order."""
+    return [meta['keypoint_id2name'][i] for i in range(meta['num_keypoints'])]

@@ -56,4 +56,13 @@ dataset_info = dict(
     sigmas=[
         0.079, 0.072, 0.062, 0.079, 0.072, 0.062, 0.107, 0.107, 0.025, 0.025,
         0.026
-    ])
+    ],
+    # the joint groups of FLIC's PCK table; the Mean is over every joint
+    pck_groups=dict(
+        Shoulder=['l_shoulder', 'r_shoulder'],
+        Elbow=['l_elbow', 'r_elbow'],
+        Wrist=['l_wrist', 'r_wrist'],
+        Hip=['l_hip', 'r_hip'],
+        Eye=['l_eye', 'r_eye'],
+        Nose=['nose']),
+    pck_mean_excludes=[])

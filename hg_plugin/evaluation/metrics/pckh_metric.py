@@ -5,7 +5,8 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
 from mmpose.registry import METRICS
 
-from ..functional import MPII_JOINTS, pckh_table
+from ...datasets.metainfo import dataset_metainfo, joint_names
+from ..functional import pckh_table
 from .table import format_table
 
 
@@ -74,17 +75,23 @@ class PCKhMetric(BaseMetric):
         gt = np.concatenate([r['gt'] for r in results])
         mask = np.concatenate([r['mask'] for r in results])
         head_size = np.concatenate([r['head_size'] for r in results])
-        table = pckh_table(pred, gt, mask, head_size)
+        meta = dataset_metainfo('mpii')
+        names = joint_names(meta)
+        if pred.shape[1] != len(names):
+            raise ValueError(
+                f'PCKhMetric: predictions have {pred.shape[1]} joints; '
+                f'MPII has {len(names)}')
+        table = pckh_table(pred, gt, mask, head_size, meta)
         MMLogger.get_current_instance().info(
             f'PCKh over {len(pred)} people\n' + format_table(
                 {'PCKh@0.5': table['PCKh@0.5'],
-                 'PCKh@0.1': table['PCKh@0.1']}, MPII_JOINTS))
+                 'PCKh@0.1': table['PCKh@0.1']}, names))
         at5, at1 = table['PCKh@0.5'], table['PCKh@0.1']
         metrics = {f'PCKh/{k}': at5[k] for k in (
             'Head', 'Shoulder', 'Elbow', 'Wrist', 'Hip', 'Knee', 'Ankle',
             'Mean', 'Mean (joint-weighted)')}
         metrics.update({f'PCKh@0.5/{name}': v
-                        for name, v in zip(MPII_JOINTS, at5['per_joint'])})
+                        for name, v in zip(names, at5['per_joint'])})
         metrics['PCKh@0.1/Mean'] = at1['Mean']
         metrics['PCKh@0.1/Mean (joint-weighted)'] = at1[
             'Mean (joint-weighted)']

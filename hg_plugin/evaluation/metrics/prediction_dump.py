@@ -1,12 +1,11 @@
-import json
-import os
-import os.path as osp
 from typing import Dict, Optional, Sequence
 
 import numpy as np
 from mmengine.evaluator import BaseMetric
 from mmengine.logging import print_log
 from mmpose.registry import METRICS
+
+from ...utils.io import dump_json
 
 
 @METRICS.register_module()
@@ -17,11 +16,12 @@ class KeypointPredictionDump(BaseMetric):
     writes what ``tools/eval_predictions.py`` reads, ordered by the dataset's
     instance id (so in annotation-file order, whatever the number of ranks)::
 
-        {"coordinate_base": 0, "ids": [...], "img_paths": [...],
-         "preds": N x K x 2, "scores": N x K}
+        {"dataset": "mpii", "coordinate_base": 0, "ids": [...],
+         "img_paths": [...], "preds": N x K x 2, "scores": N x K}
 
     Coordinates are those of the dataset's joints (0-based for the
-    plugin's converted files).
+    plugin's converted files); ``dataset`` is the dataset's
+    ``dataset_name``. The file is written atomically.
 
     Args:
         out_file (str): The json file to write.
@@ -53,16 +53,13 @@ class KeypointPredictionDump(BaseMetric):
     def compute_metrics(self, results: list) -> Dict[str, float]:
         results = sorted(results, key=lambda r: r['id'])
         out = dict(
+            dataset=(self.dataset_meta or {}).get('dataset_name'),
             coordinate_base=0,
             ids=[r['id'] for r in results],
             img_paths=[r['img_path'] for r in results],
             preds=[r['pred'] for r in results],
             scores=[r['score'] for r in results])
-        os.makedirs(osp.dirname(osp.abspath(self.out_file)), exist_ok=True)
-        tmp = self.out_file + '.tmp'
-        with open(tmp, 'w') as f:
-            json.dump(out, f)
-        os.replace(tmp, self.out_file)  # never leave half a file behind
+        dump_json(out, self.out_file)
         print_log(f'predictions of {len(results)} people written to '
                   f'{self.out_file}', logger='current')
         return {}

@@ -5,7 +5,8 @@ from mmengine.evaluator import BaseMetric
 from mmengine.logging import MMLogger
 from mmpose.registry import METRICS
 
-from ..functional import FLIC_JOINTS, flic_table, torso_sizes
+from ...datasets.metainfo import dataset_metainfo, joint_names
+from ..functional import flic_table, torso_sizes
 from .table import format_table
 
 
@@ -30,8 +31,6 @@ class TorsoPCKMetric(BaseMetric):
         thr (float): Threshold on error / torso size. Defaults to ``0.2``.
         torso (tuple[str, str] | str): The two joints that define the torso,
             or ``'dataset'``. Defaults to ``('r_shoulder', 'l_hip')``.
-        joint_names (sequence of str): Joint order of the predictions.
-            Defaults to FLIC's 11 joints in the hourglass code's order.
         collect_device (str): Defaults to ``'cpu'``.
         prefix (str, optional): Defaults to ``None``.
     """
@@ -40,14 +39,15 @@ class TorsoPCKMetric(BaseMetric):
     def __init__(self,
                  thr: float = 0.2,
                  torso: Union[Tuple[str, str], str] = ('r_shoulder', 'l_hip'),
-                 joint_names: Sequence[str] = FLIC_JOINTS,
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
         if not 0 < thr <= 1:
             raise ValueError(f'TorsoPCKMetric: thr must be in (0, 1], got '
                              f'{thr}')
-        self.joint_names = tuple(joint_names)
+        self.meta = dataset_metainfo('flic')
+        # the joints, their order and the groups: datasets/metainfo/flic.py
+        self.joint_names = tuple(joint_names(self.meta))
         if torso == 'dataset':
             self.torso_idx = None
         else:
@@ -86,7 +86,11 @@ class TorsoPCKMetric(BaseMetric):
         gt = np.concatenate([r['gt'] for r in results])
         mask = np.concatenate([r['mask'] for r in results])
         torso = np.concatenate([r['torso'] for r in results])
-        table = flic_table(pred, gt, mask, torso, self.thr)
+        if pred.shape[1] != self.meta['num_keypoints']:
+            raise ValueError(
+                f'TorsoPCKMetric: predictions have {pred.shape[1]} joints; '
+                f"FLIC has {self.meta['num_keypoints']}")
+        table = flic_table(pred, gt, mask, torso, self.thr, self.meta)
         key = f'PCK@{self.thr:g}'
         MMLogger.get_current_instance().info(
             f'Torso PCK over {len(pred)} people\n' +

@@ -1,4 +1,4 @@
-from typing import List, Optional, Tuple
+from typing import List, Optional, Sequence, Tuple
 
 import torch
 import torch.nn as nn
@@ -144,9 +144,11 @@ class StackedHourglass(BaseBackbone):
         num_keypoints (int): Heatmaps per stack. Defaults to ``16``.
         feat_channels (int): Feature channels (``-nFeats``); must be even.
             Defaults to ``256``.
-        stem_channels (tuple[int, int]): Channels of the stem's 7x7
-            convolution and of its first two residual modules; even.
-            Defaults to ``(64, 128)``, the original's. At a CPU-sized
+        stem_channels (sequence[int]): Output channels of the stem's 7x7
+            convolution and of its first two residual modules (the third
+            gives ``feat_channels``); two values ``(c1, c2)`` mean
+            ``(c1, c2, c2)``. Defaults to ``(64, 128, 128)``, ``hg.lua``'s;
+            bearpaw/pytorch-pose builds ``(64, 128, 256)``. At a CPU-sized
             ``feat_channels`` the full-resolution stem is most of the work
             (64 features, 128x128 input: 3/4 of the multiply-adds), so the
             demo halves it.
@@ -186,7 +188,7 @@ class StackedHourglass(BaseBackbone):
                  num_stacks: int = 2,
                  num_keypoints: int = 16,
                  feat_channels: int = 256,
-                 stem_channels: Tuple[int, int] = (64, 128),
+                 stem_channels: Sequence[int] = (64, 128, 128),
                  num_residual_modules: int = 1,
                  order: int = 4,
                  norm_cfg: ConfigType = dict(type='BN', requires_grad=True),
@@ -208,11 +210,14 @@ class StackedHourglass(BaseBackbone):
                              '(the residual bottleneck halves it), got '
                              f'{feat_channels}')
         stem_channels = tuple(stem_channels)
-        if len(stem_channels) != 2 or not all(
+        if len(stem_channels) == 2:
+            stem_channels += stem_channels[-1:]
+        if len(stem_channels) != 3 or not all(
                 isinstance(c, int) and not isinstance(c, bool) and c > 0
                 and c % 2 == 0 for c in stem_channels):
             raise ValueError('StackedHourglass: stem_channels must be two '
-                             f'positive even ints, got {stem_channels!r}')
+                             'or three positive even ints, got '
+                             f'{stem_channels!r}')
         if not isinstance(norm_cfg, dict) or 'type' not in norm_cfg:
             raise ValueError('StackedHourglass: norm_cfg must be a dict '
                              f"with a 'type', got {norm_cfg!r}")
@@ -221,13 +226,13 @@ class StackedHourglass(BaseBackbone):
         self.order = order
         self.with_cp = with_cp
         self.channels_last = channels_last
-        c1, c2 = stem_channels
+        c1, c2, c3 = stem_channels
         self.stem = nn.Sequential(
             nn.Conv2d(3, c1, 7, stride=2, padding=3),
             build_norm_layer(norm_cfg, c1)[1], nn.ReLU(inplace=True),
             ResidualModule(c1, c2, norm_cfg), nn.MaxPool2d(2, 2),
-            ResidualModule(c2, c2, norm_cfg),
-            ResidualModule(c2, feat_channels, norm_cfg))
+            ResidualModule(c2, c3, norm_cfg),
+            ResidualModule(c3, feat_channels, norm_cfg))
         self.stacks = nn.ModuleList([
             HourglassStack(order, feat_channels, num_keypoints,
                            num_residual_modules, norm_cfg,

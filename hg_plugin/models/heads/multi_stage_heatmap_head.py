@@ -32,7 +32,11 @@ class MultiStageHeatmapHead(BaseHead):
     Args:
         in_channels (int | sequence[int]): Channels of each stage's input.
         out_channels (int): Number of keypoints K.
-        num_stages (int): Number of stages the backbone returns.
+        num_stages (int, optional): Number of stages the backbone returns.
+            Defaults to ``None``: as many as it returns (then
+            ``in_channels`` is one int, ``loss`` one config and
+            ``loss_weights`` ``None``), so that a config sets the number
+            of stacks in one place, the backbone.
         loss (dict | list[dict]): One loss config for every stage, or one per
             stage. Defaults to ``dict(type='KeypointMSELoss',
             use_target_weight=True)``.
@@ -50,7 +54,7 @@ class MultiStageHeatmapHead(BaseHead):
     def __init__(self,
                  in_channels: Union[int, Sequence[int]],
                  out_channels: int,
-                 num_stages: int,
+                 num_stages: Optional[int] = None,
                  loss: MultiConfig = dict(
                      type='KeypointMSELoss', use_target_weight=True),
                  loss_weights: Optional[Sequence[float]] = None,
@@ -58,12 +62,19 @@ class MultiStageHeatmapHead(BaseHead):
                  init_cfg: OptConfigType = dict(
                      type='Normal', layer=['Conv2d'], std=0.001)) -> None:
         super().__init__(init_cfg)
-        if not isinstance(num_stages, int) or num_stages < 1:
+        if num_stages is None:
+            if not isinstance(in_channels, int) or isinstance(
+                    loss, (list, tuple)) or loss_weights is not None:
+                raise ValueError(
+                    'MultiStageHeatmapHead: without num_stages, give one '
+                    'int in_channels, one loss and no loss_weights')
+        elif not isinstance(num_stages, int) or isinstance(
+                num_stages, bool) or num_stages < 1:
             raise ValueError('MultiStageHeatmapHead: num_stages must be a '
                              f'positive int, got {num_stages!r}')
-        if isinstance(in_channels, int):
+        elif isinstance(in_channels, int):
             in_channels = [in_channels] * num_stages
-        if len(in_channels) != num_stages:
+        elif len(in_channels) != num_stages:
             raise ValueError(
                 f'MultiStageHeatmapHead: {len(in_channels)} in_channels for '
                 f'{num_stages} stages')
@@ -75,21 +86,22 @@ class MultiStageHeatmapHead(BaseHead):
             self.loss_module = nn.ModuleList(MODELS.build(c) for c in loss)
         else:
             self.loss_module = MODELS.build(loss)
-        if loss_weights is None:
-            loss_weights = [1.] * num_stages
-        if len(loss_weights) != num_stages:
+        if loss_weights is not None and len(loss_weights) != num_stages:
             raise ValueError(
                 f'MultiStageHeatmapHead: {len(loss_weights)} loss_weights '
                 f'for {num_stages} stages')
-        self.in_channels = list(in_channels)
+        self.in_channels = in_channels
         self.out_channels = out_channels
         self.num_stages = num_stages
-        self.loss_weights = [float(w) for w in loss_weights]
+        self.loss_weights = None if loss_weights is None else [
+            float(w) for w in loss_weights]
         self.decoder = (
             None if decoder is None else KEYPOINT_CODECS.build(decoder))
+        channels = [in_channels] if num_stages is None else in_channels
+        # one shared layer where the number of stages is not fixed
         self.final_layers = nn.ModuleList(
             nn.Identity() if c == out_channels else nn.Conv2d(
-                c, out_channels, 1) for c in self.in_channels)
+                c, out_channels, 1) for c in channels)
 
     def forward(self, feats: Sequence[Tensor]) -> List[Tensor]:
         """Heatmaps of every stage.
@@ -100,6 +112,8 @@ class MultiStageHeatmapHead(BaseHead):
         Returns:
             list[Tensor]: One (N, K, H, W) tensor per stage.
         """
+        if self.num_stages is None:
+            return [self.final_layers[0](f) for f in feats]
         if len(feats) != self.num_stages:
             raise ValueError(
                 f'MultiStageHeatmapHead: expected {self.num_stages} stage '
@@ -142,10 +156,11 @@ class MultiStageHeatmapHead(BaseHead):
             d.gt_instance_labels.keypoint_weights for d in batch_data_samples
         ])
         loss = 0.
-        for i, (pred, w) in enumerate(zip(stage_heatmaps, self.loss_weights)):
+        for i, pred in enumerate(stage_heatmaps):
             loss_fn = (
                 self.loss_module[i] if isinstance(
                     self.loss_module, nn.ModuleList) else self.loss_module)
+            w = 1. if self.loss_weights is None else self.loss_weights[i]
             loss = loss + w * loss_fn(pred, gt, weights)
         _, acc, _ = pose_pck_accuracy(
             output=to_numpy(stage_heatmaps[-1]),

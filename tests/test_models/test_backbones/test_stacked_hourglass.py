@@ -122,8 +122,8 @@ def test_norm_cfg_reaches_every_nested_module():
     (dict(feat_channels=33), 'feat_channels must be even'),
     (dict(num_residual_modules=True), 'num_residual_modules'),
     (dict(norm_cfg='BN'), "norm_cfg must be a dict with a 'type'"),
-    (dict(stem_channels=(32, 63)), 'stem_channels must be two positive even'),
-    (dict(stem_channels=(32, )), 'stem_channels must be two positive even'),
+    (dict(stem_channels=(32, 63)), 'stem_channels must be two or three positive even'),
+    (dict(stem_channels=(32, )), 'stem_channels must be two or three positive even'),
 ])
 def test_invalid_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):

@@ -1,0 +1,4 @@
+from .flic_dataset import FlicDataset
+from .mpii_dataset import CheckedMpiiDataset
+
+__all__ = ['FlicDataset', 'CheckedMpiiDataset']

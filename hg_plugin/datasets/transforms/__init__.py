@@ -1,0 +1,3 @@
+from .channel_scale import RandomChannelScale
+
+__all__ = ['RandomChannelScale']

@@ -1,0 +1,3 @@
+from .optim_wrappers import AutocastOptimWrapper, cpu_supports_bf16
+
+__all__ = ['AutocastOptimWrapper', 'cpu_supports_bf16']

@@ -1,0 +1,3 @@
+from .scaled_data_preprocessor import ScaledPoseDataPreprocessor
+
+__all__ = ['ScaledPoseDataPreprocessor']
