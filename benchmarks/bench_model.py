@@ -1,191 +1,182 @@
-"""Speed, size and memory of StackedHourglass against mmpose's HourglassNet.
+"""Training-step and inference speed of the network as each config builds it.
 
-    python benchmarks/bench_model.py [--stacks 2 8] [--batch 8] [--iters 3]
-        [--variants eager channels_last compile] [--json out.json]
+    python benchmarks/bench_model.py [--configs configs/hg2_mpii.py ...]
+        [--batch 8] [--rounds 3] [--steps 2] [--no-bf16] [--no-hg52]
+        [--extra FILE.py:FACTORY ...] [--json out.json]
 
-For each model (the plugin's StackedHourglass, mmpose's HourglassNet with a
-1x1 heatmap layer per stack, same number of stacks) at 256x256, fp32 on the
-CPU: training-step images/s (forward, backward over the summed per-stack
-MSE, RMSprop step) and inference images/s, for the plain eager model,
-``channels_last`` and ``torch.compile``; parameters, FLOPs of one image's
-forward pass; peak memory of a training step with and without ``with_cp``
-(each measured in a fresh process: the growth of its resident memory;
-HourglassNet has no ``with_cp``). Ratios are
-against the plain eager StackedHourglass of the same run.
+For each config: its backbone (``model.backbone``, as the config builds
+it, e.g. channels-last on a CPU by default) and the same backbone plain
+(``channels_last=False``: NCHW, the reference of the ratios), in fp32 and
+under bf16 autocast; and mmpose's ``HourglassNet`` (hourglass-52, same
+stacks, with a 1x1 heatmap layer per stack). Input: the config's codec
+input size. Training step = forward, the MSE of every stack's heatmaps,
+backward, RMSprop step; inference = an eval-mode forward without
+gradients. The models take turns in each of ``--rounds`` rounds; the best
+round counts (images/s). Ratios are against the plain fp32 model of the
+same config, in the same process.
+
+``--extra FILE.py:FACTORY`` adds any other implementation to the same run:
+``FACTORY(num_stacks)`` returns ``(module, layout)``, layout ``'nchw'`` or
+``'nhwc'`` for its input (e.g. a fetched reference port, kept outside the
+project).
 """
 import argparse
+import importlib.util
 import json
-import multiprocessing as mp
-import resource
 import time
+from typing import Callable, Dict, List, Tuple
 
 import torch
 import torch.nn as nn
-from torch.utils.flop_counter import FlopCounterMode
 
 
-def build(kind: str, stacks: int, with_cp: bool = False) -> nn.Module:
+def config_backbone(path: str,
+                    plain: bool = False) -> Tuple[nn.Module, int, int]:
+    """The config's backbone, its input size and number of stacks."""
+    from mmengine.config import Config
     from mmpose.registry import MODELS
 
     import hg_plugin  # noqa: F401
-    if kind == 'StackedHourglass':
-        return MODELS.build(dict(type='StackedHourglass', num_stacks=stacks,
-                                 num_keypoints=16, with_cp=with_cp))
-    if with_cp:
-        raise ValueError('mmpose\'s HourglassNet has no with_cp option')
-    backbone = MODELS.build(dict(type='HourglassNet', num_stacks=stacks))
-    head = MODELS.build(dict(type='MultiStageHeatmapHead', in_channels=256,
-                             out_channels=16, num_stages=stacks))
-    return nn.Sequential(backbone, head)
+    cfg = Config.fromfile(path)
+    b = cfg.model.backbone.copy()
+    if plain:
+        b['channels_last'] = False
+    size = cfg.codec['input_size'][1]
+    return MODELS.build(b), size, b.get('num_stacks', 2)
 
 
-def heatmaps(model: nn.Module, x: torch.Tensor) -> list:
-    out = model(x)
-    return list(out) if isinstance(out, (list, tuple)) else [out]
+def hourglass52(stacks: int) -> nn.Module:
+    from mmpose.registry import MODELS
+
+    import hg_plugin  # noqa: F401
+    return nn.Sequential(
+        MODELS.build(dict(type='HourglassNet', num_stacks=stacks)),
+        MODELS.build(dict(type='MultiStageHeatmapHead', in_channels=256,
+                          out_channels=16, num_stages=stacks)))
 
 
-def time_it(fn, iters: int, warmup: int = 1) -> tuple:
-    """Seconds per call after ``warmup`` calls, and seconds of the warm-up
-    (with torch.compile: mostly compilation)."""
-    start = time.perf_counter()
-    for _ in range(warmup):
-        fn()
-    mid = time.perf_counter()
-    for _ in range(iters):
-        fn()
-    return (time.perf_counter() - mid) / iters, mid - start
+def stage_outputs(out) -> List[torch.Tensor]:
+    if isinstance(out, torch.Tensor):
+        return list(out.unbind(1)) if out.ndim == 5 else [out]
+    return list(out)
 
 
-def speed(kind: str, stacks: int, variant: str, batch: int,
-          iters: int) -> dict:
-    torch.manual_seed(0)
-    model = build(kind, stacks)
-    x = torch.rand(batch, 3, 256, 256)
-    if variant == 'channels_last':
-        model = model.to(memory_format=torch.channels_last)
-        x = x.contiguous(memory_format=torch.channels_last)
-    opt = torch.optim.RMSprop(model.parameters(), lr=2.5e-4)
-    run = torch.compile(model) if variant == 'compile' else model
-    target = torch.rand(batch, 16, 64, 64)
+class Case:
+    """One model in one precision; ``step`` runs a training step or an
+    inference and returns images/s."""
 
-    def train_step():
-        opt.zero_grad(set_to_none=True)
-        loss = sum(((h - target)**2).mean() for h in heatmaps(run, x))
+    def __init__(self, name: str, model: nn.Module, size: int, batch: int,
+                 layout: str = 'nchw', bf16: bool = False) -> None:
+        self.name, self.model, self.bf16 = name, model, bf16
+        torch.manual_seed(0)
+        self.x = torch.rand(batch, 3, size, size)
+        if layout == 'nhwc':
+            self.x = self.x.permute(0, 2, 3, 1).contiguous()
+        self.opt = torch.optim.RMSprop(model.parameters(), lr=2.5e-4)
+        self.batch = batch
+
+    def _autocast(self):
+        return torch.autocast('cpu', dtype=torch.bfloat16,
+                              enabled=self.bf16)
+
+    def train_step(self) -> None:
+        self.model.train()
+        with self._autocast():
+            outs = stage_outputs(self.model(self.x))
+        loss = sum((o.float() - 0.5).square().mean() for o in outs)
+        self.opt.zero_grad(set_to_none=True)
         loss.backward()
-        opt.step()
+        self.opt.step()
 
-    # compile: the first call compiles, the second may recompile once
-    warmup = 2 if variant == 'compile' else 1
-    model.train()
-    t_train, w_train = time_it(train_step, iters, warmup)
-    model.eval()
-    with torch.no_grad():
-        t_infer, w_infer = time_it(lambda: heatmaps(run, x), iters, warmup)
-    return dict(train_img_s=batch / t_train, infer_img_s=batch / t_infer,
-                warmup_s=w_train + w_infer)
+    def inference(self) -> None:
+        self.model.eval()
+        with torch.no_grad(), self._autocast():
+            self.model(self.x)
 
-
-def size(kind: str, stacks: int) -> dict:
-    model = build(kind, stacks)
-    model.eval()  # mmpose's BaseBackbone.train() returns None
-    with FlopCounterMode(display=False) as counter, torch.no_grad():
-        model(torch.rand(1, 3, 256, 256))
-    return dict(params=sum(p.numel() for p in model.parameters()),
-                gflops=counter.get_total_flops() / 2e9)  # multiply-adds
+    def speed(self, fn: Callable[[], None], steps: int) -> float:
+        fn()  # warm-up
+        start = time.perf_counter()
+        for _ in range(steps):
+            fn()
+        return self.batch * steps / (time.perf_counter() - start)
 
 
-def _rss_mib() -> float:
-    with open('/proc/self/statm') as f:
-        return int(f.read().split()[1]) * resource.getpagesize() / 2**20
-
-
-def _peak_memory_child(kind, stacks, with_cp, batch, queue) -> None:
-    """Growth of this process's resident memory over one forward and
-    backward pass, sampled every millisecond (ru_maxrss cannot be used: the
-    import of torch peaks higher than the training step)."""
-    import threading
-    torch.set_num_threads(1)
-    model = build(kind, stacks, with_cp)
-    model.train()
-    x = torch.rand(batch, 3, 256, 256)
-    base = peak = _rss_mib()
-    done = threading.Event()
-
-    def sample():
-        nonlocal peak
-        while not done.is_set():
-            peak = max(peak, _rss_mib())
-            time.sleep(0.001)
-
-    sampler = threading.Thread(target=sample)
-    sampler.start()
-    loss = sum(h.square().mean() for h in heatmaps(model, x))
-    loss.backward()
-    done.set()
-    sampler.join()
-    queue.put(peak - base)
-
-
-def peak_memory(kind: str, stacks: int, with_cp: bool, batch: int) -> float:
-    ctx = mp.get_context('spawn')
-    queue = ctx.Queue()
-    proc = ctx.Process(target=_peak_memory_child,
-                       args=(kind, stacks, with_cp, batch, queue))
-    proc.start()
-    proc.join()
-    if proc.exitcode != 0:
-        raise RuntimeError(f'memory measurement of {kind} x{stacks} failed')
-    return queue.get()
+def build_cases(args) -> Dict[str, List[Case]]:
+    """Cases by group; the first of each group is its reference."""
+    groups = {}
+    for path in args.configs:
+        name = path.split('/')[-1][:-3]
+        plain, size, stacks = config_backbone(path, plain=True)
+        configured, _, _ = config_backbone(path)
+        configured.load_state_dict(plain.state_dict())
+        cases = [Case(f'{name} plain fp32', plain, size, args.batch),
+                 Case(f'{name} as configured fp32', configured, size,
+                      args.batch)]
+        if args.bf16:
+            cases.append(Case(f'{name} as configured bf16', configured,
+                              size, args.batch, bf16=True))
+        if args.hg52 and size == 256:
+            hg52 = hourglass52(stacks)
+            cases.append(Case(f"mmpose HourglassNet x{stacks} fp32", hg52,
+                              size, args.batch))
+        for spec in args.extra:
+            file, factory = spec.split(':')
+            module = importlib.util.module_from_spec(
+                importlib.util.spec_from_file_location('extra', file))
+            module.__spec__.loader.exec_module(module)
+            model, layout = getattr(module, factory)(stacks)
+            cases.append(Case(f'{factory} x{stacks} fp32', model, size,
+                              args.batch, layout))
+        groups[name] = cases
+    return groups
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument('--stacks', type=int, nargs='+', default=[2, 8])
+    parser.add_argument('--configs', nargs='+', default=[
+        'configs/hg2_mpii.py', 'configs/hg8_mpii.py', 'configs/hg1_flic.py',
+        'configs/hg2_synthetic.py', 'configs/hg1_flic_synthetic.py'])
     parser.add_argument('--batch', type=int, default=8)
-    parser.add_argument('--iters', type=int, default=3)
-    parser.add_argument('--variants', nargs='*',
-                        default=['eager', 'channels_last', 'compile'])
-    parser.add_argument('--models', nargs='+',
-                        default=['StackedHourglass', 'HourglassNet'])
-    parser.add_argument('--no-memory', action='store_true')
-    parser.add_argument('--json', help='also write the figures here')
+    parser.add_argument('--rounds', type=int, default=3)
+    parser.add_argument('--steps', type=int, default=2)
+    parser.add_argument('--threads', type=int, default=2)
+    parser.add_argument('--no-bf16', dest='bf16', action='store_false')
+    parser.add_argument('--no-hg52', dest='hg52', action='store_false')
+    parser.add_argument('--no-train', dest='train', action='store_false')
+    parser.add_argument('--extra', nargs='*', default=[])
+    parser.add_argument('--json')
     args = parser.parse_args()
-    print(f'torch {torch.__version__}, {torch.get_num_threads()} threads, '
-          f'batch {args.batch}, 256x256, fp32, CPU')
-    results = []
-    for stacks in args.stacks:
-        ref = None
-        for kind in args.models:
-            row = dict(model=kind, stacks=stacks, **size(kind, stacks))
-            for variant in args.variants:
-                row[variant] = speed(kind, stacks, variant, args.batch,
-                                     args.iters)
-            if not args.no_memory:
-                row['peak_mib'] = peak_memory(kind, stacks, False,
-                                              args.batch)
-                row['peak_mib_with_cp'] = peak_memory(
-                    kind, stacks, True, args.batch
-                ) if kind == 'StackedHourglass' else float('nan')
-            if args.variants:
-                ref = ref or row[args.variants[0]]
-            results.append(row)
-            line = (f'{kind:17s} x{stacks}: {row["params"] / 1e6:6.2f} M '
-                    f'params, {row["gflops"]:6.2f} GMAC/img')
-            for variant in args.variants:
-                r = row[variant]
-                line += (f' | {variant}: train {r["train_img_s"]:.2f} img/s '
-                         f'({r["train_img_s"] / ref["train_img_s"]:.2f}x), '
-                         f'infer {r["infer_img_s"]:.2f} img/s '
-                         f'({r["infer_img_s"] / ref["infer_img_s"]:.2f}x)')
-                if variant == 'compile':
-                    line += f', warm-up {r["warmup_s"]:.0f} s'
-            if not args.no_memory:
-                line += (f' | peak {row["peak_mib"]:.0f} MiB, with_cp '
-                         f'{row["peak_mib_with_cp"]:.0f} MiB')
-            print(line, flush=True)
+    torch.set_num_threads(args.threads)
+    from hg_plugin.engine import cpu_supports_bf16
+    print(f'torch {torch.__version__}, {args.threads} threads, batch '
+          f'{args.batch}; native bf16 on this CPU: {cpu_supports_bf16()}')
+    groups = build_cases(args)
+    best: Dict[Tuple[str, str], float] = {}
+    modes = (('train', 'train_step'), ) if args.train else ()
+    modes += (('infer', 'inference'), )
+    for _ in range(args.rounds):
+        for cases in groups.values():
+            for case in cases:
+                for mode, fn in modes:
+                    key = (case.name, mode)
+                    best[key] = max(best.get(key, 0.), case.speed(
+                        getattr(case, fn), args.steps))
+    rows = []
+    for cases in groups.values():
+        ref = cases[0].name
+        for case in cases:
+            row = dict(model=case.name)
+            for mode, _ in modes:
+                v = best[case.name, mode]
+                row[mode] = round(v, 3)
+                row[f'{mode}_ratio'] = round(v / best[ref, mode], 3)
+            rows.append(row)
+            print(f"{case.name:<42}" + ''.join(
+                f"  {m} {row[m]:7.2f} img/s ({row[m + '_ratio']:.2f}x)"
+                for m, _ in modes))
     if args.json:
         with open(args.json, 'w') as f:
-            json.dump(results, f, indent=1)
+            json.dump(rows, f, indent=1)
 
 
 if __name__ == '__main__':

@@ -13,7 +13,6 @@ worker, the codec's share of the pipeline, and how many workers feed a
 given training speed.
 """
 import argparse
-import os.path as osp
 import tempfile
 import time
 

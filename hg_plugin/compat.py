@@ -29,6 +29,7 @@ to a scalar, numpy >= 2.4 here): mmpose 1.3.2's visualizer passes
 import os
 import os.path as osp
 import pickle
+import zipfile
 from typing import Callable, List, Optional
 
 import numpy as np
@@ -90,6 +91,7 @@ def load_from_local(filename: str,
     filename = osp.expanduser(filename)
     if not osp.isfile(filename):
         raise FileNotFoundError(f'checkpoint {filename} does not exist')
+    check_integrity(filename)
     try:
         return torch.load(filename, map_location=map_location,
                           weights_only=True)
@@ -116,6 +118,26 @@ def load_from_local(filename: str,
         raise RuntimeError(
             f'checkpoint {filename} is damaged or not a torch file '
             f'({type(e).__name__}: {str(e)[:300]})') from None
+
+
+def check_integrity(filename: str) -> None:
+    """Refuse a damaged zip checkpoint (torch's format since 1.6) by the
+    CRC32 of each member: torch does not check them, so flipped bytes in a
+    tensor would load as silently wrong weights."""
+    try:
+        with zipfile.ZipFile(filename) as archive:
+            bad = archive.testzip()
+    except zipfile.BadZipFile:
+        if zipfile.is_zipfile(filename):
+            raise RuntimeError(f'checkpoint {filename} is damaged (not a '
+                               'complete zip archive)') from None
+        return  # a legacy (pre-1.6) file: torch.load checks what it can
+    except (OSError, EOFError, ValueError, NotImplementedError) as e:
+        raise RuntimeError(f'checkpoint {filename} is damaged '
+                           f'({type(e).__name__}: {e})') from None
+    if bad is not None:
+        raise RuntimeError(f'checkpoint {filename} is damaged: its member '
+                           f'{bad} fails its CRC check')
 
 
 def _scalar_radius(draw_circles: Callable) -> Callable:

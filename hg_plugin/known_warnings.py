@@ -4,6 +4,7 @@ The plugin's tools silence them (:func:`silence_known_warnings`), and the
 plugin's own imports run with them silenced (:func:`quiet_imports`); no
 error and no other warning is touched.
 """
+import logging
 import warnings
 from contextlib import contextmanager
 
@@ -18,6 +19,21 @@ KNOWN_HARMLESS = [
      'padding to that box, which is what the configs ask for.'),
 ]
 
+# the start of an mmengine log message, why it is harmless
+KNOWN_HARMLESS_LOGS = [
+    ('Failed to search registry with scope "mmpose" in the "function"',
+     "mmengine's inferencer looks mmpose up for a collate function; mmpose "
+     "has no 'function' registry, and mmengine's pseudo_collate, which it "
+     'falls back to, is the one mmpose uses.'),
+]
+
+
+class _LogFilter(logging.Filter):
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        return not any(message.startswith(m) for m, _ in KNOWN_HARMLESS_LOGS)
+
 
 def _ignore() -> None:
     for category, message, _ in KNOWN_HARMLESS:
@@ -26,8 +42,13 @@ def _ignore() -> None:
 
 def silence_known_warnings() -> None:
     """Ignore the known harmless warnings from now on (the tools call it;
-    dataloader workers forked later inherit it)."""
+    dataloader workers forked later inherit it), and their log messages in
+    mmengine's current logger."""
     _ignore()
+    from mmengine.logging import MMLogger
+    logger = MMLogger.get_current_instance()
+    if not any(isinstance(f, _LogFilter) for f in logger.filters):
+        logger.addFilter(_LogFilter())
 
 
 @contextmanager

@@ -2,6 +2,21 @@ import os
 import os.path as osp
 
 import pytest
+from hypothesis import HealthCheck, settings
+
+# property-based tests: a fixed, seeded profile in CI; HYPOTHESIS_PROFILE=
+# long for the 10,000-example run of each entry point
+settings.register_profile(
+    'ci', max_examples=120, derandomize=True, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow,
+                           HealthCheck.function_scoped_fixture,
+                           HealthCheck.data_too_large])
+settings.register_profile(
+    'long', max_examples=10000, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow,
+                           HealthCheck.function_scoped_fixture,
+                           HealthCheck.data_too_large])
+settings.load_profile(os.environ.get('HYPOTHESIS_PROFILE', 'ci'))
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
 SHARED_DATA = osp.join(ROOT, '..', 'shared', 'data')

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The demo (`make demo`): generate synthetic people if absent, train a
 # two-stack hourglass on the CPU, evaluate its best checkpoint with
-# tools/test.py (PCKhMetric) and draw the figures.
+# tools/test.py (PCKhMetric), draw the figures, and run tools/infer.py on a
+# short synthetic video.
 #   CONFIG=configs/hg1_flic_synthetic.py bash tools/demo.sh  for FLIC
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,4 +30,10 @@ LOG=$(ls "$WORK"/2*/vis_data/scalars.json | tail -n 1)
 stamp 'drawing figures'
 "$PY" tools/demo_report.py "$CONFIG" "$CKPT" --preds "$WORK/preds.json" \
     --out-dir "$WORK/report" --train-log "$LOG"
-stamp "done: metrics in $WORK/test_metrics.json, figures in $WORK/report"
+stamp 'inference on a synthetic video'
+"$PY" tools/make_synthetic_video.py "$WORK/video/person.mp4" \
+    --boxes-out "$WORK/video/boxes.json"
+"$PY" tools/infer.py "$WORK/video/person.mp4" "$CONFIG" "$CKPT" \
+    --bboxes "$WORK/video/boxes.json" --out-dir "$WORK/video/out"
+stamp "done: metrics in $WORK/test_metrics.json, figures in $WORK/report," \
+    "the video's poses in $WORK/video/out"

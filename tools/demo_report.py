@@ -25,6 +25,7 @@ from hg_plugin.evaluation.functional import (CURVE_THRESHOLDS, flic_table,
                                              pckh_table)
 from hg_plugin.evaluation.metrics.table import format_table
 from hg_plugin.evaluation.prediction_files import load_predictions
+from hg_plugin.known_warnings import silence_known_warnings
 from hg_plugin.visualization import (heatmap_panel, plot_loss_curve,
                                      plot_pck_curves, read_scalars)
 
@@ -91,6 +92,7 @@ def draw_heatmaps(model, cfg: Config, info: dict, names, out_dir: str
 
 
 def main() -> None:
+    silence_known_warnings()
     args = parse_args()
     cfg = Config.fromfile(args.config)
     os.makedirs(args.out_dir, exist_ok=True)

@@ -152,15 +152,13 @@ def boxes_for(boxes, key: str, shape: Tuple[int, int], where: str
 
 class PytorchBackend:
     """mmpose's ``Pose2DInferencer`` on the plugin's config, with the
-    checkpoint loaded strictly (a checkpoint of another model is refused
+    checkpoint checked strictly (a checkpoint of another model is refused
     instead of leaving weights at random) and given boxes honoured (mmpose
     1.3's ``preprocess_single`` drops its ``bboxes``)."""
 
     def __init__(self, args: argparse.Namespace) -> None:
         from mmengine.config import Config
 
-        from hg_plugin.known_warnings import silence_known_warnings
-        silence_known_warnings()
         if not osp.isfile(args.config):
             raise InputError(f'config {args.config} does not exist')
         cfg = Config.fromfile(args.config)
@@ -172,7 +170,7 @@ class PytorchBackend:
         from mmengine.runner.checkpoint import load_checkpoint
         from mmpose.apis.inferencers import Pose2DInferencer
         self.inferencer = Pose2DInferencer(
-            model=cfg, weights=None, device=args.device,
+            model=cfg, weights=args.checkpoint, device=args.device,
             det_model=args.det_config or 'whole_image',
             det_weights=args.det_checkpoint, det_cat_ids=args.det_cat_id)
         model = self.inferencer.model
@@ -199,7 +197,7 @@ class PytorchBackend:
         from mmpose.apis import inference_topdown
         from mmpose.structures import merge_data_samples
         if bboxes is None:
-            results = self.inferencer(img, return_datasamples=True)
+            results = next(self.inferencer(img, return_datasamples=True))
             sample = results['predictions'][0]
         else:
             sample = merge_data_samples(
@@ -247,6 +245,9 @@ def people(bboxes, kpts, scores) -> List[Dict]:
 
 
 def run(args: argparse.Namespace) -> dict:
+    if args.backend == 'pytorch':
+        from hg_plugin.known_warnings import silence_known_warnings
+        silence_known_warnings()
     kind, files = list_inputs(args.input)
     boxes = load_bboxes(args.bboxes)
     backend = (PytorchBackend if args.backend == 'pytorch' else

@@ -11,6 +11,8 @@ import os.path as osp
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
+from hg_plugin.known_warnings import silence_known_warnings
+
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Test (evaluate) a model')
@@ -77,6 +79,7 @@ def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
 
 
 def main() -> None:
+    silence_known_warnings()
     args = parse_args()
     cfg = merge_args(Config.fromfile(args.config), args)
     from hg_plugin.utils import prepare_cpu_distributed

@@ -11,6 +11,8 @@ import os.path as osp
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
+from hg_plugin.known_warnings import silence_known_warnings
+
 
 def parse_args() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description='Train a pose model')
@@ -99,6 +101,7 @@ def set_mixed_precision(cfg: Config) -> None:
 
 
 def main() -> None:
+    silence_known_warnings()
     args = parse_args()
     cfg = merge_args(Config.fromfile(args.config), args)
     # importing the plugin registers its parts and its torch.load allowlist

@@ -8,6 +8,9 @@ from mmpose.codecs.base import BaseKeypointCodec
 from mmpose.registry import KEYPOINT_CODECS
 from torch import Tensor
 
+from ..utils.checks import (check_bool, check_choice, check_int, check_number,
+                            check_size)
+
 ArrayOrTensor = Union[np.ndarray, Tensor]
 
 
@@ -77,18 +80,19 @@ class GaussianHeatmap(BaseKeypointCodec):
                  drop_out_of_frame: bool = True,
                  refine: Optional[str] = None) -> None:
         super().__init__()
+        name = 'GaussianHeatmap'
+        check_bool(name, 'unbiased', unbiased)
         refine = refine or ('dark' if unbiased else 'quarter')
-        if not sigma > 0:
-            raise ValueError(
-                f'GaussianHeatmap: sigma must be > 0, got {sigma}')
-        if refine not in ('quarter', 'dark', 'none'):
-            raise ValueError("GaussianHeatmap: refine must be 'quarter', "
-                             f"'dark' or 'none', got {refine!r}")
-        if blur_kernel_size < 1 or blur_kernel_size % 2 == 0:
+        check_number(name, 'sigma', sigma, low=0, high=1e3, low_open=True)
+        check_choice(name, 'refine', refine, ('quarter', 'dark', 'none'))
+        if check_int(name, 'blur_kernel_size', blur_kernel_size) % 2 == 0:
             raise ValueError('GaussianHeatmap: blur_kernel_size must be a '
                              f'positive odd number, got {blur_kernel_size}')
-        self.input_size = tuple(input_size)
-        self.heatmap_size = tuple(heatmap_size)
+        check_bool(name, 'drop_out_of_frame', drop_out_of_frame)
+        if subpixel_center is not None:
+            check_bool(name, 'subpixel_center', subpixel_center)
+        self.input_size = check_size(name, 'input_size', input_size)
+        self.heatmap_size = check_size(name, 'heatmap_size', heatmap_size)
         self.sigma = float(sigma)
         self.subpixel_center = (unbiased if subpixel_center is None else
                                 subpixel_center)

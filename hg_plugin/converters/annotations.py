@@ -21,8 +21,11 @@ from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
-from ..datasets.annotations import AnnotationError
+from ..datasets.annotations import MAX_PX, AnnotationError
 from ..datasets.metainfo import dataset_metainfo, joint_names
+from ..utils.io import read_mat
+
+MAX_SCALE = MAX_PX / 200  # a person's height / 200, as the datasets check
 
 # FLIC's 29 labels, the rows of examples.mat's ``coords`` (FLIC's README)
 FLIC_LABELS = ('lsho', 'lelb', 'lwri', 'rsho', 'relb', 'rwri', 'lhip',
@@ -66,10 +69,12 @@ def _field(data: Any, key: str, where: str) -> Any:
 
 
 def _numbers(value: Any, where: str, field: str, shape: Tuple,
-             positive: bool = False, finite: bool = True) -> np.ndarray:
+             positive: bool = False, finite: bool = True,
+             high: float = MAX_PX) -> np.ndarray:
     """``value`` as a float64 array of ``shape`` (``None`` in it: any
-    length), finite (and positive) where asked, or an
-    :class:`AnnotationError` naming where and what."""
+    length), finite (and positive) where asked and within +-``high`` (what
+    the datasets accept), or an :class:`AnnotationError` naming where and
+    what."""
     try:
         arr = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError, OverflowError):
@@ -81,13 +86,15 @@ def _numbers(value: Any, where: str, field: str, shape: Tuple,
         want = tuple('N' if w is None else w for w in shape)
         raise AnnotationError(f"{where}: field '{field}' has shape "
                               f'{arr.shape}, expected {want}')
-    bad = np.argwhere((~np.isfinite(arr) if finite else False) |
-                      ((arr <= 0) if positive else False))
+    with np.errstate(invalid='ignore'):
+        bad = np.argwhere((~np.isfinite(arr) if finite else False) |
+                          ((arr <= 0) if positive else False) |
+                          (np.abs(arr) > high))
     if len(bad):
         i = tuple(int(v) for v in bad[0])
         raise AnnotationError(
             f"{where}: field '{field}' has {arr[i]!r} at {i}; expected a "
-            f"{'positive' if positive else 'finite'} number")
+            f"{'positive' if positive else 'finite'} number up to {high:g}")
     return arr
 
 
@@ -110,11 +117,10 @@ def load_mpii_gt_mat(path: str) -> Dict[str, np.ndarray]:
     """``detections_our_format.mat`` / ``mpii_gt_val.mat``: ``pos_gt_src``
     (16, 2, N), ``jnt_missing`` (16, N), ``headboxes_src`` (2, 2, N), checked.
     """
-    from scipy.io import loadmat
     if not osp.isfile(path):
         raise FileNotFoundError(f'{path} does not exist')
     try:
-        mat = loadmat(path)
+        mat = read_mat(path)
     except Exception as e:  # scipy raises several types for bad files
         raise AnnotationError(
             f'{path}: not a readable .mat file ({e})') from None
@@ -159,9 +165,10 @@ def mpii_release_to_records(
     try:
         with opener(path, 'rt') as f:
             people = json.load(f)
-    except (OSError, EOFError, ValueError) as e:
+    except Exception as e:  # gzip, zlib and json raise several types
         raise AnnotationError(
-            f'{path}: not a (gzipped) json file: {e}') from None
+            f'{path}: not a (gzipped) json file: {type(e).__name__}: {e}'
+        ) from None
     if not isinstance(people, list):
         raise AnnotationError(f'{path}: expected a list of people, got a '
                               f'{type(people).__name__}')
@@ -182,7 +189,7 @@ def mpii_release_to_records(
             _name(_field(p, 'img_paths', where), where, 'img_paths'),
             _numbers(_field(p, 'objpos', where), where, 'objpos', (2, )),
             _numbers(_field(p, 'scale_provided', where), where,
-                     'scale_provided', (), positive=True),
+                     'scale_provided', (), positive=True, high=MAX_SCALE),
             joints[:, :2] - 1, annotated)
         (val if is_val else train).append(rec)
     if gt_mat is not None:
@@ -219,9 +226,10 @@ def load_hg_h5(path: str) -> Dict[str, np.ndarray]:
     try:
         with h5py.File(path, 'r') as f:
             return {k: f[k][()] for k in f if isinstance(f[k], h5py.Dataset)}
-    except OSError as e:
+    except Exception as e:  # h5py raises many types for damaged files
         raise AnnotationError(
-            f'{path}: not a readable .h5 file ({e})') from None
+            f'{path}: not a readable .h5 file ({type(e).__name__}: {e})'
+        ) from None
 
 
 def _hg_h5_fields(h5: Dict, path: str, num_joints: int) -> Tuple:
@@ -230,7 +238,7 @@ def _hg_h5_fields(h5: Dict, path: str, num_joints: int) -> Tuple:
     n = len(part)
     center = _numbers(_field(h5, 'center', path), path, 'center', (n, 2))
     scale = _numbers(_field(h5, 'scale', path), path, 'scale', (n, ),
-                     positive=True)
+                     positive=True, high=MAX_SCALE)
     names = _field(h5, 'imgname', path)
     names = np.ravel(names) if isinstance(names, np.ndarray) else ()
     if len(names) != n:
@@ -289,11 +297,10 @@ def flic_hg_h5_to_records(h5: Dict, path: str = 'FLIC .h5') -> List[dict]:
 
 def load_flic_examples(path: str) -> np.ndarray:
     """``loadmat(path)['examples'][0]`` of FLIC's ``examples.mat``."""
-    from scipy.io import loadmat
     if not osp.isfile(path):
         raise FileNotFoundError(f'{path} does not exist')
     try:
-        examples = loadmat(path)['examples']
+        examples = read_mat(path)['examples']
     except KeyError:
         raise AnnotationError(f"{path}: no field 'examples'") from None
     except Exception as e:  # scipy raises several types for bad files

@@ -235,6 +235,11 @@ def convert_state_dict(state: Dict[str, Tensor], source: str,
                 continue
             missing.append(theirs)
             continue
+        floating = state[theirs].dtype.is_floating_point
+        if floating != ref.dtype.is_floating_point:
+            raise CheckpointConversionError(
+                f'{path}: {theirs!r} is {state[theirs].dtype}, the plugin\'s '
+                f'{key!r} needs {ref.dtype}')
         if state[theirs].shape != ref.shape:
             raise CheckpointConversionError(
                 f'{path}: {theirs!r} has shape {tuple(state[theirs].shape)}'

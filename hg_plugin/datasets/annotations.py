@@ -21,6 +21,11 @@ class AnnotationError(ValueError):
     """An annotation file that does not hold what the dataset expects."""
 
 
+# pixel coordinates and sizes beyond this are no image's (and overflow
+# float32 arithmetic downstream)
+MAX_PX = 1e6
+
+
 def load_person_annotations(ann_file: str, num_keypoints: int) -> List[dict]:
     """Load and check a list of person records.
 
@@ -62,7 +67,7 @@ def check_record(ann: dict, index: int, ann_file: str,
     for field in ('image', 'center', 'scale', 'joints', 'joints_vis'):
         if field not in ann:
             raise AnnotationError(f"{where}: missing field '{field}'")
-    if not isinstance(ann['image'], str) or not ann['image']:
+    if not isinstance(ann['image'], str) or not ann['image'].strip():
         raise AnnotationError(f"{where}: field 'image' must be a file name")
     expected = {
         'center': (2, ),
@@ -70,9 +75,12 @@ def check_record(ann: dict, index: int, ann_file: str,
         'joints_vis': (num_keypoints, )
     }
     for field, shape in expected.items():
+        if _has_bool(ann[field]):
+            raise AnnotationError(f"{where}: field '{field}' holds a "
+                                  'boolean, expected numbers')
         try:
             value = np.asarray(ann[field], dtype=np.float64)
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             raise AnnotationError(
                 f"{where}: field '{field}' is not numeric") from None
         if value.shape != shape:
@@ -84,11 +92,31 @@ def check_record(ann: dict, index: int, ann_file: str,
             raise AnnotationError(
                 f"{where}: field '{field}' has a non-finite value at "
                 f'{tuple(int(i) for i in bad[0])}')
-    scale = ann['scale']
-    if not isinstance(scale, (int, float)) or not np.isfinite(scale) \
-            or scale <= 0:
+        low, high = (0, 1) if field == 'joints_vis' else (-MAX_PX, MAX_PX)
+        bad = np.argwhere((value < low) | (value > high))
+        if len(bad):
+            i = tuple(int(v) for v in bad[0])
+            raise AnnotationError(
+                f"{where}: field '{field}' has {value[i]!r} at {i}; expected "
+                f'{low} .. {high}')
+    check_number(ann, 'scale', where, MAX_PX / 200)
+
+
+def check_number(ann: dict, field: str, where: str, high: float) -> None:
+    """A positive number no larger than ``high`` (not a bool), or an
+    :class:`AnnotationError` naming the record and field."""
+    value = ann[field]
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or \
+            not 0 < value <= high:
         raise AnnotationError(
-            f"{where}: field 'scale' must be a positive number, got {scale!r}")
+            f"{where}: field '{field}' must be a positive number up to "
+            f'{high:g}, got {value!r:.40}')
+
+
+def _has_bool(value) -> bool:
+    if isinstance(value, bool):
+        return True
+    return isinstance(value, list) and any(_has_bool(v) for v in value)
 
 
 def drop_missing_images(data_list: List[dict], ann_file: str,

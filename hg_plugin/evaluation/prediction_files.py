@@ -20,7 +20,9 @@ from typing import Optional
 
 import numpy as np
 
+from ..datasets.annotations import MAX_PX
 from ..datasets.metainfo import dataset_metainfo
+from ..utils.io import read_mat
 
 
 class PredictionFileError(ValueError):
@@ -40,9 +42,8 @@ def _load_mapping(path: str) -> dict:
     if not osp.isfile(path):
         raise FileNotFoundError(f'{path} does not exist')
     if path.endswith('.mat'):
-        from scipy.io import loadmat
         try:
-            return loadmat(path)
+            return read_mat(path)
         except Exception as e:  # scipy raises several types for bad files
             raise PredictionFileError(f'{path}: not a readable .mat file '
                                       f'({e})') from None
@@ -52,9 +53,10 @@ def _load_mapping(path: str) -> dict:
             with h5py.File(path, 'r') as f:
                 return {k: f[k][()] for k in f
                         if isinstance(f[k], h5py.Dataset)}
-        except OSError as e:
-            raise PredictionFileError(f'{path}: not a readable .h5 file '
-                                      f'({e})') from None
+        except Exception as e:  # h5py raises many types for damaged files
+            raise PredictionFileError(
+                f'{path}: not a readable .h5 file ({type(e).__name__}: {e})'
+            ) from None
     if path.endswith('.json'):
         try:
             with open(path) as f:
@@ -119,6 +121,7 @@ def load_ground_truth(path: str, dataset: Optional[str] = None
         boxes = np.transpose(boxes, (2, 0, 1))
         head = 0.6 * np.linalg.norm(boxes[:, 1] - boxes[:, 0], axis=-1)
         _check_norm(head, annotated, path, 'headboxes_src')
+        _check_joints(joints, annotated, path, 'pos_gt_src')
         return GroundTruth('mpii', joints, annotated, head)
     if 'part' in data:
         if dataset not in ('mpii', 'flic'):
@@ -140,12 +143,23 @@ def load_ground_truth(path: str, dataset: Optional[str] = None
                     f"{path}: field 'normalize' has shape {norm.shape}, "
                     f'expected ({len(joints)},)')
             _check_norm(norm, annotated, path, 'normalize')
-        if not np.isfinite(joints).all():
-            raise PredictionFileError(f"{path}: field 'part' is not finite")
+        _check_joints(joints, annotated, path, 'part')
         return GroundTruth(dataset, joints, annotated, norm)
     raise PredictionFileError(
         f"{path}: neither 'pos_gt_src' (MPII .mat) nor 'part' (hourglass "
         '.h5): not a ground-truth file')
+
+
+def _check_joints(joints: np.ndarray, annotated: np.ndarray, path: str,
+                  field: str) -> None:
+    """Annotated joints must be finite pixel positions."""
+    with np.errstate(invalid='ignore'):
+        bad = np.argwhere(annotated & ~(np.abs(joints) <= MAX_PX).all(-1))
+    if len(bad):
+        n, k = bad[0]
+        raise PredictionFileError(
+            f"{path}: field '{field}' gives person {n}, joint {k} the "
+            f'position {joints[n, k].tolist()}; expected finite pixels')
 
 
 def _check_norm(norm: np.ndarray, annotated: np.ndarray, path: str,

@@ -11,12 +11,12 @@ import numpy as np
 from .people import _background, pose_joints, pose_parameters, render_person
 
 
-def _blend(a: dict, b: dict, t: float) -> dict:
+def _blend(a: dict, b: dict, t: float, person: dict) -> dict:
     """Pose parameters between keyframes ``a`` and ``b`` (``0 <= t <= 1``),
-    eased; the person (proportions, head turn) stays ``a``'s."""
+    eased; the body (proportions, head turn) stays ``person``'s."""
     t = (1 - np.cos(np.pi * t)) / 2
     out = {k: (1 - t) * np.asarray(a[k]) + t * np.asarray(b[k]) for k in a}
-    out['proportions'], out['turn'] = a['proportions'], a['turn']
+    out['proportions'], out['turn'] = person['proportions'], person['turn']
     return out
 
 
@@ -43,7 +43,8 @@ def moving_person(num_frames: int = 45,
     for f in range(num_frames):
         t = f / (num_frames - 1) * (keyframes - 1)
         i = min(int(t), keyframes - 2)
-        body, face = pose_joints(_blend(keys[i], keys[i + 1], t - i))
+        body, face = pose_joints(
+            _blend(keys[i], keys[i + 1], t - i, person=keys[0]))
         drift = np.array([0.15 * w * np.sin(2 * np.pi * f / num_frames),
                           0.])
         pts = np.concatenate([body, face]) * height + [w / 2, h / 2] + drift

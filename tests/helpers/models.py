@@ -13,7 +13,8 @@ def small_config(path: str, stacks: int = 2) -> str:
     """hg2_synthetic.py (128x128 input, 32x32 heatmaps) with 32 features:
     the demo's sizes, smaller."""
     with open(path, 'w') as f:
-        f.write(f"_base_ = [{osp.join(ROOT, 'configs', 'hg2_synthetic.py')!r}]\n"
+        base = osp.join(ROOT, 'configs', 'hg2_synthetic.py')
+        f.write(f'_base_ = [{base!r}]\n'
                 f'model = dict(backbone=dict(num_stacks={stacks}, '
                 'feat_channels=32))\n')
     return path

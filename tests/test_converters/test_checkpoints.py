@@ -117,7 +117,7 @@ def random_state(shapes: dict, seed: int = 0) -> dict:
 def save_princeton(path, state: dict) -> None:
     """train.py's save_checkpoint of Trainer(DataParallel(PoseNet))."""
     params = [v for k, v in state.items() if 'running' not in k and
-              'num_batches' not in k]
+              v.dtype.is_floating_point]
     opt = torch.optim.Adam([torch.nn.Parameter(p.clone()) for p in params],
                            1e-3)
     torch.save({'state_dict': {'model.module.' + k: v

@@ -6,7 +6,8 @@ from mmpose.datasets.datasets.base import BaseCocoStyleDataset
 from mmpose.registry import DATASETS
 from mmpose.structures.bbox import bbox_cs2xyxy
 
-from ..annotations import drop_missing_images, load_person_annotations
+from ..annotations import (MAX_PX, check_number, drop_missing_images,
+                           load_person_annotations)
 from ..metainfo import METAINFO_FILES
 
 
@@ -45,6 +46,9 @@ class FlicDataset(BaseCocoStyleDataset):
         r_sho, l_hip = name2id['r_shoulder'], name2id['l_hip']
         instances, images, image_ids = [], [], {}
         for i, ann in enumerate(anns):
+            if 'torso_size' in ann:
+                check_number(ann, 'torso_size',
+                             f'{self.ann_file}: record {i}', MAX_PX)
             center = np.asarray(ann['center'], np.float32).reshape(1, 2)
             scale = np.full((1, 2), ann['scale'] * 200., np.float32)
             joints = np.asarray(ann['joints'], np.float32).reshape(1, -1, 2)

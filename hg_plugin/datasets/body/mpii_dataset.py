@@ -1,10 +1,11 @@
+import os.path as osp
 from typing import List, Tuple
 
 import numpy as np
 from mmpose.datasets.datasets.body import MpiiDataset
 from mmpose.registry import DATASETS
-from scipy.io import loadmat
 
+from ...utils.io import read_mat
 from ..annotations import (AnnotationError, drop_missing_images,
                            load_person_annotations)
 from ..metainfo import METAINFO_FILES
@@ -42,29 +43,39 @@ class CheckedMpiiDataset(MpiiDataset):
         anns = load_person_annotations(self.ann_file,
                                        self.metainfo['num_keypoints'])
         if self.headbox_file:
-            try:
-                boxes = loadmat(self.headbox_file)['headboxes_src']
-            except FileNotFoundError:
-                raise FileNotFoundError(
-                    f'head-box file {self.headbox_file} does not exist'
-                ) from None
-            except KeyError:
-                raise AnnotationError(
-                    f"{self.headbox_file}: no field 'headboxes_src'"
-                ) from None
-            if boxes.shape[:2] != (2, 2) or boxes.shape[2] != len(anns):
-                raise AnnotationError(
-                    f"{self.headbox_file}: field 'headboxes_src' has shape "
-                    f'{boxes.shape}, expected (2, 2, {len(anns)}) for the '
-                    f'{len(anns)} people of {self.ann_file}')
+            boxes = self._load_headboxes(len(anns))
             sizes = np.linalg.norm(boxes[1] - boxes[0], axis=0)
-            bad = np.flatnonzero(~(sizes > 0))
+            bad = np.flatnonzero(~(sizes > 0) | ~np.isfinite(sizes))
             if len(bad):
                 raise AnnotationError(
                     f"{self.headbox_file}: field 'headboxes_src' gives head "
                     f'size {sizes[bad[0]]} for person {bad[0]}')
         instances, images = super()._load_annotations()
         return instances, images
+
+    def _load_headboxes(self, num_people: int) -> np.ndarray:
+        """``headboxes_src`` (2, 2, N) of the head-box file, checked."""
+        path = self.headbox_file
+        if not osp.isfile(path):
+            raise FileNotFoundError(f'head-box file {path} does not exist')
+        try:
+            mat = read_mat(path)
+        except Exception as e:  # scipy raises several types for bad files
+            raise AnnotationError(
+                f'{path}: not a readable .mat file ({e})') from None
+        if 'headboxes_src' not in mat:
+            raise AnnotationError(f"{path}: no field 'headboxes_src'")
+        try:
+            boxes = np.asarray(mat['headboxes_src'], dtype=np.float64)
+        except (TypeError, ValueError):
+            raise AnnotationError(
+                f"{path}: field 'headboxes_src' is not numeric") from None
+        if boxes.shape != (2, 2, num_people):
+            raise AnnotationError(
+                f"{path}: field 'headboxes_src' has shape {boxes.shape}, "
+                f'expected (2, 2, {num_people}) for the {num_people} people '
+                f'of {self.ann_file}')
+        return boxes
 
     def load_data_list(self) -> List[dict]:
         return drop_missing_images(super().load_data_list(), self.ann_file,

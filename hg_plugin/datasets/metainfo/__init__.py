@@ -8,6 +8,8 @@ from functools import lru_cache
 from mmengine.config import Config
 from mmpose.datasets.datasets.utils import parse_pose_metainfo
 
+from ...known_warnings import quiet_imports
+
 HERE = osp.dirname(osp.abspath(__file__))
 METAINFO_FILES = {name: osp.join(HERE, f'{name}.py')
                   for name in ('mpii', 'flic')}
@@ -30,8 +32,9 @@ def dataset_metainfo(name: str) -> dict:
 @lru_cache(maxsize=None)
 def _load(name: str) -> dict:
     path = METAINFO_FILES[name]
-    meta = parse_pose_metainfo(dict(from_file=path))
-    info = Config.fromfile(path).dataset_info
+    with quiet_imports():  # mmengine resolves 'mmpose::' with pkg_resources
+        meta = parse_pose_metainfo(dict(from_file=path))
+        info = Config.fromfile(path).dataset_info
     ids = meta['keypoint_name2id']
     meta['pck_groups'] = {group: [ids[n] for n in names]
                           for group, names in info['pck_groups'].items()}

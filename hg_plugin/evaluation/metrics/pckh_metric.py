@@ -6,6 +6,7 @@ from mmengine.logging import MMLogger
 from mmpose.registry import METRICS
 
 from ...datasets.metainfo import dataset_metainfo, joint_names
+from ...utils.checks import check_number
 from ..functional import pckh_table
 from .table import format_table
 
@@ -47,7 +48,8 @@ class PCKhMetric(BaseMetric):
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
-        self.pred_offset = pred_offset
+        self.pred_offset = check_number('PCKhMetric', 'pred_offset',
+                                        pred_offset, low=-1e3, high=1e3)
 
     def process(self, data_batch: Sequence[dict],
                 data_samples: Sequence[dict]) -> None:

@@ -6,6 +6,7 @@ from mmengine.logging import MMLogger
 from mmpose.registry import METRICS
 
 from ...datasets.metainfo import dataset_metainfo, joint_names
+from ...utils.checks import check_number
 from ..functional import flic_table, torso_sizes
 from .table import format_table
 
@@ -42,15 +43,17 @@ class TorsoPCKMetric(BaseMetric):
                  collect_device: str = 'cpu',
                  prefix: Optional[str] = None) -> None:
         super().__init__(collect_device=collect_device, prefix=prefix)
-        if not 0 < thr <= 1:
-            raise ValueError(f'TorsoPCKMetric: thr must be in (0, 1], got '
-                             f'{thr}')
+        check_number('TorsoPCKMetric', 'thr', thr, low=0, high=1,
+                     low_open=True)
         self.meta = dataset_metainfo('flic')
         # the joints, their order and the groups: datasets/metainfo/flic.py
         self.joint_names = tuple(joint_names(self.meta))
         if torso == 'dataset':
             self.torso_idx = None
         else:
+            if not isinstance(torso, (list, tuple)) or not all(
+                    isinstance(j, str) for j in torso):
+                torso = (torso, )  # reported below
             missing = [j for j in torso if j not in self.joint_names]
             if len(torso) != 2 or missing:
                 raise ValueError(

@@ -160,12 +160,14 @@ class StackedHourglass(BaseBackbone):
         with_cp (bool): Gradient checkpointing per stack: recompute the
             activations of each stack in the backward pass to save memory.
             Defaults to ``False``.
-        channels_last (bool): Keep the weights and activations in the
-            ``channels_last`` memory format (NHWC), which oneDNN's CPU
-            convolutions run faster (``benchmarks/bench_model.py``: 1.2x
-            for a training step on this project's CPU machine). The
-            heatmaps are returned contiguous (NCHW) either way.
-            Defaults to ``False``.
+        channels_last (bool, optional): Run the convolutions in the
+            ``channels_last`` memory format (NHWC): ``True`` always (the
+            weights too), ``False`` never, ``None`` where it is faster: on
+            a CPU (oneDNN; ``benchmarks/bench_model.py``) and under a GPU's
+            autocast (tensor cores), not for a GPU's fp32. Only the input's
+            layout decides, so the weights and the checkpoints stay NCHW;
+            the heatmaps are returned contiguous (NCHW) either way.
+            Defaults to ``None``.
         init_cfg (dict or list[dict], optional): Initialisation config.
             Defaults to ``None``: PyTorch's default initialisation, uniform
             in +-1/sqrt(fan_in) for convolutions, which is the original
@@ -193,7 +195,7 @@ class StackedHourglass(BaseBackbone):
                  order: int = 4,
                  norm_cfg: ConfigType = dict(type='BN', requires_grad=True),
                  with_cp: bool = False,
-                 channels_last: bool = False,
+                 channels_last: Optional[bool] = None,
                  init_cfg: OptMultiConfig = None) -> None:
         for name, value in (('num_stacks', num_stacks),
                             ('num_keypoints', num_keypoints),
@@ -209,7 +211,8 @@ class StackedHourglass(BaseBackbone):
             raise ValueError('StackedHourglass: feat_channels must be even '
                              '(the residual bottleneck halves it), got '
                              f'{feat_channels}')
-        stem_channels = tuple(stem_channels)
+        stem_channels = tuple(stem_channels) if isinstance(
+            stem_channels, (list, tuple)) else ()
         if len(stem_channels) == 2:
             stem_channels += stem_channels[-1:]
         if len(stem_channels) != 3 or not all(
@@ -218,6 +221,11 @@ class StackedHourglass(BaseBackbone):
             raise ValueError('StackedHourglass: stem_channels must be two '
                              'or three positive even ints, got '
                              f'{stem_channels!r}')
+        if not isinstance(with_cp, bool) or not isinstance(
+                channels_last, (bool, type(None))):
+            raise ValueError('StackedHourglass: with_cp must be a bool and '
+                             'channels_last a bool or None, got '
+                             f'{with_cp!r} and {channels_last!r}')
         if not isinstance(norm_cfg, dict) or 'type' not in norm_cfg:
             raise ValueError('StackedHourglass: norm_cfg must be a dict '
                              f"with a 'type', got {norm_cfg!r}")
@@ -227,20 +235,36 @@ class StackedHourglass(BaseBackbone):
         self.with_cp = with_cp
         self.channels_last = channels_last
         c1, c2, c3 = stem_channels
-        self.stem = nn.Sequential(
-            nn.Conv2d(3, c1, 7, stride=2, padding=3),
-            build_norm_layer(norm_cfg, c1)[1], nn.ReLU(inplace=True),
-            ResidualModule(c1, c2, norm_cfg), nn.MaxPool2d(2, 2),
-            ResidualModule(c2, c3, norm_cfg),
-            ResidualModule(c3, feat_channels, norm_cfg))
-        self.stacks = nn.ModuleList([
-            HourglassStack(order, feat_channels, num_keypoints,
-                           num_residual_modules, norm_cfg,
-                           i == num_stacks - 1) for i in range(num_stacks)
-        ])
+        try:
+            self.stem = nn.Sequential(
+                nn.Conv2d(3, c1, 7, stride=2, padding=3),
+                build_norm_layer(norm_cfg, c1)[1], nn.ReLU(inplace=True),
+                ResidualModule(c1, c2, norm_cfg), nn.MaxPool2d(2, 2),
+                ResidualModule(c2, c3, norm_cfg),
+                ResidualModule(c3, feat_channels, norm_cfg))
+            self.stacks = nn.ModuleList([
+                HourglassStack(order, feat_channels, num_keypoints,
+                               num_residual_modules, norm_cfg,
+                               i == num_stacks - 1)
+                for i in range(num_stacks)
+            ])
+        except (TypeError, KeyError, AssertionError) as e:
+            # mmcv's build_norm_layer on a norm_cfg it cannot build
+            raise ValueError(f'StackedHourglass: cannot build norm_cfg '
+                             f'{norm_cfg!r}: {e}') from None
         if channels_last:
             # in-place initialisation and load_state_dict keep this layout
             self.to(memory_format=torch.channels_last)
+
+    def _use_channels_last(self, x: Tensor) -> bool:
+        if self.channels_last is not None:
+            return self.channels_last
+        if x.device.type == 'cpu':
+            return True
+        try:
+            return torch.is_autocast_enabled(x.device.type)
+        except TypeError:  # torch < 2.4: CUDA only, no argument
+            return torch.is_autocast_enabled()
 
     def forward(self, x: Tensor) -> Tuple[Tensor, ...]:
         """Heatmaps of every stack.
@@ -258,7 +282,8 @@ class StackedHourglass(BaseBackbone):
                 f'StackedHourglass: input height and width must be '
                 f'divisible by {divisor} (4 * 2 ** order), got '
                 f'{tuple(x.shape[-2:])}')
-        if self.channels_last:
+        nhwc = self._use_channels_last(x)
+        if nhwc:
             x = x.contiguous(memory_format=torch.channels_last)
         x = self.stem(x)
         outs: List[Tensor] = []
@@ -267,6 +292,6 @@ class StackedHourglass(BaseBackbone):
                 heatmaps, x = cp.checkpoint(stack, x, use_reentrant=False)
             else:
                 heatmaps, x = stack(x)
-            outs.append(heatmaps.contiguous() if self.channels_last else
+            outs.append(heatmaps.contiguous() if nhwc else
                         heatmaps)
         return tuple(outs)

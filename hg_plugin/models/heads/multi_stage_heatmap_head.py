@@ -12,6 +12,8 @@ from mmpose.utils.typing import (ConfigType, Features, MultiConfig,
                                  OptConfigType, OptSampleList, Predictions)
 from torch import Tensor
 
+from ...utils.checks import check_int, check_number
+
 
 @MODELS.register_module()
 class MultiStageHeatmapHead(BaseHead):
@@ -62,22 +64,33 @@ class MultiStageHeatmapHead(BaseHead):
                  init_cfg: OptConfigType = dict(
                      type='Normal', layer=['Conv2d'], std=0.001)) -> None:
         super().__init__(init_cfg)
+        name = 'MultiStageHeatmapHead'
+        check_int(name, 'out_channels', out_channels)
+        if isinstance(in_channels, (list, tuple)):
+            for c in in_channels:
+                check_int(name, 'in_channels', c)
+        else:
+            check_int(name, 'in_channels', in_channels)
         if num_stages is None:
             if not isinstance(in_channels, int) or isinstance(
                     loss, (list, tuple)) or loss_weights is not None:
                 raise ValueError(
                     'MultiStageHeatmapHead: without num_stages, give one '
                     'int in_channels, one loss and no loss_weights')
-        elif not isinstance(num_stages, int) or isinstance(
-                num_stages, bool) or num_stages < 1:
-            raise ValueError('MultiStageHeatmapHead: num_stages must be a '
-                             f'positive int, got {num_stages!r}')
-        elif isinstance(in_channels, int):
-            in_channels = [in_channels] * num_stages
-        elif len(in_channels) != num_stages:
-            raise ValueError(
-                f'MultiStageHeatmapHead: {len(in_channels)} in_channels for '
-                f'{num_stages} stages')
+        else:
+            check_int(name, 'num_stages', num_stages)
+            if isinstance(in_channels, int):
+                in_channels = [in_channels] * num_stages
+            elif len(in_channels) != num_stages:
+                raise ValueError(
+                    f'MultiStageHeatmapHead: {len(in_channels)} in_channels '
+                    f'for {num_stages} stages')
+        if loss_weights is not None:
+            if not isinstance(loss_weights, (list, tuple)):
+                raise ValueError('MultiStageHeatmapHead: loss_weights must '
+                                 f'be a list, got {loss_weights!r:.60}')
+            for w in loss_weights:
+                check_number(name, 'loss_weights', w, low=0)
         if isinstance(loss, (list, tuple)):
             if len(loss) != num_stages:
                 raise ValueError(

@@ -160,9 +160,11 @@ def test_outputs_and_gradients_equal_hg_lua(stacks, feats, order, modules,
 
 def test_training_mode_batch_statistics_equal_hg_lua():
     # in training, each BN normalises with the batch's own statistics
+    # NCHW: batch statistics of the tiny bottom level would amplify the
+    # other layout's rounding (the layouts agree: test_stacked_hourglass)
     model = randomised(StackedHourglass(
         num_stacks=2, num_keypoints=4, feat_channels=16,
-        stem_channels=(8, 12), order=2), seed=3)
+        stem_channels=(8, 12), order=2, channels_last=False), seed=3)
     model.train()
     x = torch.randn(3, 3, 32, 32, generator=torch.Generator().manual_seed(2))
     p = Tensors({k: v.detach().clone() for k, v in

@@ -82,20 +82,27 @@ def test_with_cp_same_outputs_and_gradients():
         torch.testing.assert_close(a.grad, b.grad, msg=name)
 
 
-def test_channels_last_same_outputs_and_gradients():
+@pytest.mark.parametrize('layout', [True, None])
+def test_channels_last_same_outputs_and_gradients(layout):
+    # True: weights and activations NHWC; None (the default): on a CPU,
+    # the activations NHWC, the weights as they are
     torch.manual_seed(0)
-    plain = StackedHourglass(num_stacks=2, num_keypoints=4, feat_channels=16)
+    plain = StackedHourglass(num_stacks=2, num_keypoints=4, feat_channels=16,
+                             channels_last=False)
     fast = StackedHourglass(num_stacks=2, num_keypoints=4, feat_channels=16,
-                            channels_last=True)
+                            channels_last=layout)
     fast.load_state_dict(plain.state_dict())  # keeps fast's layout
     # eval: batch statistics of the 1x1 bottom level would amplify the
     # rounding differences of the two layouts' convolution algorithms
     plain.eval()
     fast.eval()
     conv = fast.stem[0].weight
-    assert conv.is_contiguous(memory_format=torch.channels_last)
-    assert not conv.is_contiguous()
+    assert conv.is_contiguous(memory_format=torch.channels_last) == (
+        layout is True)
     x = torch.rand(2, 3, 64, 64)
+    assert fast._use_channels_last(x)  # on a CPU
+    stem_out = fast.stem(x.contiguous(memory_format=torch.channels_last))
+    assert stem_out.is_contiguous(memory_format=torch.channels_last)
     outs_p, outs_f = plain(x), fast(x)
     for a, b in zip(outs_p, outs_f):
         assert b.is_contiguous()
@@ -122,8 +129,8 @@ def test_norm_cfg_reaches_every_nested_module():
     (dict(feat_channels=33), 'feat_channels must be even'),
     (dict(num_residual_modules=True), 'num_residual_modules'),
     (dict(norm_cfg='BN'), "norm_cfg must be a dict with a 'type'"),
-    (dict(stem_channels=(32, 63)), 'stem_channels must be two or three positive even'),
-    (dict(stem_channels=(32, )), 'stem_channels must be two or three positive even'),
+    (dict(stem_channels=(32, 63)), 'stem_channels must be two or three'),
+    (dict(stem_channels=(32, )), 'stem_channels must be two or three'),
 ])
 def test_invalid_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):

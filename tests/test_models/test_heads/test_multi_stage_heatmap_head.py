@@ -99,7 +99,7 @@ def test_wrong_stage_count_is_an_error():
 
 
 @pytest.mark.parametrize('kwargs,message', [
-    (dict(num_stages=0), 'num_stages must be a positive int'),
+    (dict(num_stages=0), 'num_stages must be an int >= 1'),
     (dict(num_stages=2, in_channels=[4, 4, 4]), '3 in_channels for 2'),
     (dict(num_stages=2, loss=[dict(type='KeypointMSELoss')] * 3),
      '3 loss configs for 2 stages'),

@@ -1,0 +1,164 @@
+"""ONNX export (tools/deployment/pytorch2onnx.py) and the top-down runtime
+that needs only numpy, OpenCV and onnxruntime (hg_deploy)."""
+import json
+import os.path as osp
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+import torch
+
+from tests.conftest import ROOT
+from tests.helpers.models import random_checkpoint, small_config
+
+EXPORT = osp.join(ROOT, 'tools', 'deployment', 'pytorch2onnx.py')
+pytest.importorskip('onnxruntime')
+
+
+@pytest.fixture(scope='module')
+def exported(tmp_path_factory):
+    root = tmp_path_factory.mktemp('onnx')
+    cfg = small_config(str(root / 'cfg.py'))
+    ckpt = random_checkpoint(cfg, str(root / 'ckpt.pth'), seed=4)
+    onnx_file = str(root / 'hg2.onnx')
+    proc = subprocess.run(
+        [sys.executable, EXPORT, cfg, ckpt, '--output-file', onnx_file,
+         '--dynamic-batch', '--verify'], capture_output=True, text=True,
+        cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    return cfg, ckpt, onnx_file, proc.stdout
+
+
+def test_export_matches_pytorch_for_batch_1_and_3(exported):
+    import onnxruntime as ort
+    from mmpose.apis import init_model
+    cfg, ckpt, onnx_file, stdout = exported
+    assert 'batch 1:' in stdout and 'batch 3:' in stdout
+    model = init_model(cfg, ckpt, device='cpu')
+    session = ort.InferenceSession(onnx_file,
+                                   providers=['CPUExecutionProvider'])
+    for n in (1, 3):
+        x = torch.randn(n, 3, 128, 128, generator=torch.Generator(
+        ).manual_seed(n))
+        with torch.no_grad():
+            ref = model.head.forward(model.backbone(x))[-1].numpy()
+        out = session.run(None, {'input': x.numpy()})[0]
+        assert out.shape == (n, 16, 32, 32)
+        assert np.abs(out - ref).max() <= 1e-4 * np.abs(ref).max()
+
+
+def test_all_stacks_and_static_batch(exported, tmp_path):
+    import onnxruntime as ort
+    cfg, ckpt, _, _ = exported
+    out = str(tmp_path / 'all.onnx')
+    proc = subprocess.run(
+        [sys.executable, EXPORT, cfg, ckpt, '--output-file', out,
+         '--all-stacks', '--shape', '2', '3', '128', '128'],
+        capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    session = ort.InferenceSession(out, providers=['CPUExecutionProvider'])
+    assert session.get_inputs()[0].shape == [2, 3, 128, 128]
+    heatmaps = session.run(None, {'input': np.zeros((2, 3, 128, 128),
+                                                    np.float32)})[0]
+    assert heatmaps.shape == (2, 2, 16, 32, 32)
+
+
+def test_metadata_states_the_test_pipeline(exported):
+    import onnx
+    meta = json.loads({p.key: p.value for p in onnx.load(
+        exported[2]).metadata_props}['hg_plugin'])
+    assert meta['input_size'] == [128, 128] and meta['padding'] == 1.25
+    assert meta['flip_test'] and meta['shift_heatmap']
+    assert meta['mean'] == [123.675, 116.28, 103.53] and meta['bgr_to_rgb']
+    assert meta['flip_indices'][:3] == [5, 4, 3]
+    assert meta['keypoint_names'][9] == 'head_top'
+
+
+def test_decode_equals_the_codec():
+    from hg_deploy import decode_heatmaps
+    from hg_plugin.codecs import GaussianHeatmap
+    codec = GaussianHeatmap((128, 96), (32, 24), sigma=2.)
+    rng = np.random.default_rng(0)
+    hm = rng.random((4, 16, 24, 32)).astype(np.float32)
+    hm[0, 0] = 0  # no positive value
+    hm[1, :4] = 0
+    for k, (y, x) in enumerate([(0, 5), (23, 5), (7, 0), (7, 31)]):
+        hm[1, k, y, x] = 2.  # maxima on every border: no shift
+    hm[2, 0, 10, 10] = 5.
+    hm[2, 0, 10, 11] = hm[2, 0, 11, 10] = 4.  # a quarter right and down
+    ours, scores = decode_heatmaps(hm, codec.scale_factor)
+    ref, ref_scores = codec.batch_decode(torch.from_numpy(hm))
+    np.testing.assert_array_equal(ours, ref[:, 0])
+    np.testing.assert_array_equal(scores, ref_scores[:, 0])
+    np.testing.assert_array_equal(ours[2, 0], [10.25 * 4, 10.25 * 4])
+
+
+def test_runtime_equals_the_pytorch_pipeline_on_synthetic_people(
+        exported, synthetic_root):
+    from mmpose.apis import inference_topdown, init_model
+
+    from hg_deploy import TopdownOnnxRuntime
+    from hg_plugin.datasets import CheckedMpiiDataset
+    from hg_plugin.evaluation.functional import pckh_table
+    cfg, ckpt, onnx_file, _ = exported
+    model = init_model(cfg, ckpt, device='cpu')
+    runtime = TopdownOnnxRuntime(onnx_file)
+    ds = CheckedMpiiDataset(
+        data_root=synthetic_root, ann_file='annotations/mpii_val.json',
+        headbox_file=osp.join(synthetic_root, 'annotations',
+                              'mpii_gt_val.mat'),
+        data_prefix=dict(img='images/'), test_mode=True, pipeline=[])
+    ours, theirs, gt, mask, head = [], [], [], [], []
+    import cv2
+    for i in range(len(ds)):
+        info = ds.get_data_info(i)
+        img = cv2.imread(info['img_path'])
+        (r, ) = inference_topdown(model, img, info['bbox'])
+        theirs.append(r.pred_instances.keypoints[0])
+        ours.append(runtime(img, info['bbox'])[0][0])
+        gt.append(info['keypoints'][0])
+        mask.append(info['keypoints_visible'][0] > 0.5)
+        head.append(info['head_size'].item())
+    ours, theirs = np.stack(ours), np.stack(theirs)
+    close = np.linalg.norm(ours - theirs, axis=-1) <= 0.5
+    assert close.mean() >= 0.99, close.mean()
+    a = pckh_table(ours, np.stack(gt), np.stack(mask), np.array(head))
+    b = pckh_table(theirs, np.stack(gt), np.stack(mask), np.array(head))
+    assert abs(a['PCKh@0.5']['Mean'] - b['PCKh@0.5']['Mean']) <= 0.1
+
+
+def test_runtime_imports_no_torch_or_openmmlab(exported):
+    code = f'''
+import sys
+import numpy as np
+from hg_deploy import TopdownOnnxRuntime
+runtime = TopdownOnnxRuntime({exported[2]!r})
+kpts, scores = runtime(np.zeros((100, 80, 3), np.uint8), [[5, 5, 70, 90]])
+assert kpts.shape == (1, 16, 2), kpts.shape
+print('imported:', sorted(m for m in ('torch', 'mmcv', 'mmengine', 'mmpose')
+                          if m in sys.modules))
+'''
+    proc = subprocess.run([sys.executable, '-c', code], capture_output=True,
+                          text=True, cwd=ROOT)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert 'imported: []' in proc.stdout
+
+
+def test_runtime_refuses_a_model_without_metadata(tmp_path):
+    import onnx
+    from onnx import TensorProto, helper
+
+    from hg_deploy import TopdownOnnxRuntime
+    graph = helper.make_graph(
+        [helper.make_node('Identity', ['input'], ['heatmaps'])], 'g',
+        [helper.make_tensor_value_info('input', TensorProto.FLOAT, [1])],
+        [helper.make_tensor_value_info('heatmaps', TensorProto.FLOAT, [1])])
+    path = str(tmp_path / 'plain.onnx')
+    onnx.save(helper.make_model(graph), path)
+    with pytest.raises(ValueError, match=r"plain\.onnx: no 'hg_plugin' "
+                       'metadata'):
+        TopdownOnnxRuntime(path)
+    (tmp_path / 'junk.onnx').write_bytes(b'junk')
+    with pytest.raises(ValueError, match=r'junk\.onnx: not a loadable ONNX'):
+        TopdownOnnxRuntime(str(tmp_path / 'junk.onnx'))

@@ -1,0 +1,131 @@
+"""Interrupted writes lose nothing: a failure injected at each write step
+(the temporary file being written, the disk full at the flush, the rename)
+leaves an earlier output intact and no partial file under the final name;
+for every writer of the plugin: the converters, --dump, --out and the
+checkpoint converter."""
+import errno
+import json
+import os
+import os.path as osp
+import runpy
+import sys
+
+import numpy as np
+import pytest
+import torch
+
+from hg_plugin.utils import io as hg_io
+from tests.conftest import ROOT
+
+
+class Injected(Exception):
+    pass
+
+
+def fail_writer(f):
+    f.write('{"partial": ')
+    raise Injected('the writer failed half way')
+
+
+STEPS = {
+    # the write itself fails half way
+    'writer': lambda mp: None,
+    # the disk is full when the data is flushed to it
+    'disk full': lambda mp: mp.setattr(hg_io.os, 'fsync', lambda fd: (
+        _ for _ in ()).throw(OSError(errno.ENOSPC, 'No space left'))),
+    # the rename fails (another file system, permissions)
+    'rename': lambda mp: mp.setattr(hg_io.os, 'replace', lambda a, b: (
+        _ for _ in ()).throw(OSError(errno.EXDEV, 'cross-device link'))),
+}
+
+
+def leftovers(folder) -> list:
+    return sorted(f for f in os.listdir(folder) if f.endswith('.tmp'))
+
+
+@pytest.mark.parametrize('step', list(STEPS))
+def test_atomic_write_keeps_the_previous_file(tmp_path, monkeypatch, step):
+    path = tmp_path / 'out.json'
+    path.write_text('{"previous": true}')
+    STEPS[step](monkeypatch)
+    with pytest.raises((Injected, OSError)):
+        hg_io.atomic_write(str(path), fail_writer if step == 'writer' else
+                           (lambda f: f.write('{"new": true}')))
+    assert json.loads(path.read_text()) == {'previous': True}
+    assert leftovers(tmp_path) == []
+
+
+def test_atomic_write_without_a_previous_file(tmp_path, monkeypatch):
+    STEPS['rename'](monkeypatch)
+    with pytest.raises(OSError):
+        hg_io.dump_json({'a': 1}, str(tmp_path / 'new.json'))
+    assert os.listdir(tmp_path) == []
+
+
+def run_tool(script: str, argv: list, monkeypatch) -> None:
+    """Run a tool's main() in this process (so that the failure injected
+    here reaches it)."""
+    monkeypatch.setattr(sys, 'argv', [script] + argv)
+    with pytest.raises((OSError, SystemExit)) as e:
+        runpy.run_path(script, run_name='__main__')
+    if e.type is SystemExit:
+        assert e.value.code not in (0, None), 'the tool did not fail'
+
+
+def write_previous(*paths) -> None:
+    for p in paths:
+        with open(p, 'w') as f:
+            f.write('previous')
+
+
+def assert_previous(folder, *paths) -> None:
+    for p in paths:
+        assert open(p).read() == 'previous', p
+    assert leftovers(folder) == []
+
+
+@pytest.mark.parametrize('step', ['disk full', 'rename'])
+def test_dataset_converter(tmp_path, monkeypatch, shared_data, step):
+    out = tmp_path / 'flic.json'
+    write_previous(out)
+    STEPS[step](monkeypatch)
+    run_tool(osp.join(ROOT, 'tools', 'dataset_converters',
+                      'hg_h5_to_json.py'),
+             ['flic', osp.join(shared_data, 'flic', 'valid.h5'), str(out)],
+             monkeypatch)
+    assert_previous(tmp_path, out)
+
+
+@pytest.mark.parametrize('step', ['disk full', 'rename'])
+def test_checkpoint_converter(tmp_path, monkeypatch, step):
+    from tests.test_converters.test_checkpoints import (bearpaw_shapes,
+                                                        random_state)
+    src = str(tmp_path / 'model.pth')
+    torch.save(random_state(bearpaw_shapes(1)), src)
+    out = tmp_path / 'converted.pth'
+    write_previous(out)
+    STEPS[step](monkeypatch)
+    run_tool(osp.join(ROOT, 'tools', 'model_converters',
+                      'hourglass_to_mmpose.py'), [src, str(out)],
+             monkeypatch)
+    assert_previous(tmp_path, out)
+
+
+@pytest.mark.parametrize('step', ['disk full', 'rename'])
+def test_prediction_dump_and_metrics_out(tmp_path, monkeypatch, step):
+    # tools/test.py's --dump (KeypointPredictionDump) and --out
+    from hg_plugin.evaluation import KeypointPredictionDump
+    dump = tmp_path / 'preds.json'
+    write_previous(dump)
+    metric = KeypointPredictionDump(out_file=str(dump))
+    metric.dataset_meta = dict(dataset_name='mpii')
+    metric.process([], [dict(id=0, img_path='a.jpg', pred_instances=dict(
+        keypoints=np.zeros((1, 16, 2)), keypoint_scores=np.ones((1, 16))))])
+    STEPS[step](monkeypatch)
+    with pytest.raises(OSError):
+        metric.evaluate(1)
+    out = tmp_path / 'metrics.json'
+    write_previous(out)
+    with pytest.raises(OSError):
+        hg_io.dump_json({'PCKh/Mean': 90.}, str(out), indent=1)
+    assert_previous(tmp_path, dump, out)
