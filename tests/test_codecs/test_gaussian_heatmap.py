@@ -298,7 +298,7 @@ def test_invalid_arguments():
     with pytest.raises(ValueError,
                        match=r'sigma must be a finite number in \(0, 1000\]'):
         GaussianHeatmap(IN, HM, sigma=0)
-    with pytest.raises(ValueError, match="refine must be 'quarter'"):
+    with pytest.raises(ValueError, match="refine must be one of \\['quarter'"):
         GaussianHeatmap(IN, HM, refine='udp')
     with pytest.raises(ValueError, match='blur_kernel_size must be a '
                        'positive odd'):

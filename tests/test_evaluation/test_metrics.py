@@ -124,5 +124,6 @@ def test_torso_pck_invalid_options():
     from hg_plugin.evaluation import TorsoPCKMetric
     with pytest.raises(ValueError, match='torso must name two of'):
         TorsoPCKMetric(torso=('neck', 'l_hip'))
-    with pytest.raises(ValueError, match=r'thr must be a finite number in \(0, 1\]'):
+    with pytest.raises(ValueError,
+                       match=r'thr must be a finite number in \(0, 1\]'):
         TorsoPCKMetric(thr=0)
