@@ -188,7 +188,7 @@ if need mmcv 'import mmcv.ops'; then
     WHEELS="$CACHE/mmcv-$MMCV_VERSION-$TORCH_TAG-cuda$CUDA_BUILD"
     if ! ls "$WHEELS"/mmcv-*.whl >/dev/null 2>&1; then
         echo "no cached wheel in $WHEELS: building from source."
-        echo 'This compiles 77 C++ files: about 12-20 minutes on 2 cores' \
+        echo 'This compiles 77 C++ files: about 15 minutes on 2 cores' \
             "(much longer with CUDA ops, CUDA=$CUDA_BUILD)."
         build_tools
         SRC=$(mktemp -d)
@@ -199,7 +199,11 @@ if need mmcv 'import mmcv.ops'; then
         # torch >= 2.10 headers require C++20; mmcv 2.1.0 asks for 14/17.
         sed -i -E 's/-std=c\+\+1[47]/-std=c++20/g' "$SRC/mmcv-$MMCV_VERSION/setup.py"
         mkdir -p "$WHEELS"
+        # Python's own flags without -g: the debug information of torch's
+        # headers makes each file compile 2.6x longer (and the wheel 100x
+        # larger), measured on one file on 2 cores: 54 s against 21 s.
         (cd "$SRC/mmcv-$MMCV_VERSION" &&
+            CFLAGS=${CFLAGS:--DNDEBUG -fwrapv -O3 -Wall -g0} \
             MMCV_WITH_OPS=1 FORCE_CUDA=$CUDA_BUILD MAX_JOBS=${MAX_JOBS:-$(nproc)} \
             "$PY" -m pip wheel --no-deps --no-build-isolation -w "$WHEELS" . \
             > "$SRC/build.log" 2>&1) ||
