@@ -14,7 +14,8 @@ from mmpose.structures import PoseDataSample
 import hg_plugin  # noqa: F401
 from tests.conftest import ROOT
 
-CONFIGS = sorted(glob.glob(osp.join(ROOT, 'configs', '*.py')))
+CONFIGS = sorted(glob.glob(osp.join(ROOT, 'configs', '*.py')) +
+                 glob.glob(osp.join(ROOT, 'configs', 'pretrained', '*.py')))
 
 
 def batch(cfg: Config, n: int = 1):
@@ -56,12 +57,58 @@ def test_config_builds_and_runs(path):
         1, cfg.model.head.out_channels, 2)
 
 
+# the values each config must end up with after composing its bases:
+# stacks, joints, features, stem, input, heatmap, sigma, optimizer, lr,
+# epochs, metric, batch
+EXPECTED = {
+    'hg2_mpii.py': (2, 16, 256, (64, 128), 256, 64, 1.75, 'RMSprop',
+                    2.5e-4, 150, 'PCKhMetric', 6),
+    'hg8_mpii.py': (8, 16, 256, (64, 128), 256, 64, 1.75, 'RMSprop',
+                    2.5e-4, 150, 'PCKhMetric', 6),
+    'hg1_flic.py': (1, 11, 256, (64, 128), 256, 64, 1.75, 'RMSprop',
+                    2.5e-4, 150, 'TorsoPCKMetric', 6),
+    'hg2_synthetic.py': (2, 16, 64, (32, 64), 128, 32, 3.0, 'Adam', 1.5e-3,
+                         6, 'PCKhMetric', 8),
+    'hg1_flic_synthetic.py': (1, 11, 64, (32, 64), 128, 32, 3.0, 'Adam',
+                              1.5e-3, 6, 'TorsoPCKMetric', 8),
+    'hg2_mpii_princeton.py': (2, 16, 256, (64, 128), 256, 64, 1.75,
+                              'RMSprop', 2.5e-4, 150, 'PCKhMetric', 6),
+    'hg8_mpii_princeton.py': (8, 16, 256, (64, 128), 256, 64, 1.75,
+                              'RMSprop', 2.5e-4, 150, 'PCKhMetric', 6),
+    'hg1_mpii_bearpaw.py': (1, 16, 256, (64, 128, 256), 256, 64, 1.75,
+                            'RMSprop', 2.5e-4, 150, 'PCKhMetric', 6),
+    'hg2_mpii_bearpaw.py': (2, 16, 256, (64, 128, 256), 256, 64, 1.75,
+                            'RMSprop', 2.5e-4, 150, 'PCKhMetric', 6),
+    'hg8_mpii_bearpaw.py': (8, 16, 256, (64, 128, 256), 256, 64, 1.75,
+                            'RMSprop', 2.5e-4, 150, 'PCKhMetric', 6),
+}
+
+
+@pytest.mark.parametrize('path', CONFIGS, ids=osp.basename)
+def test_config_key_values(path):
+    cfg = Config.fromfile(path)
+    b = cfg.model.backbone
+    got = (b.num_stacks, b.num_keypoints, b.feat_channels,
+           tuple(b.get('stem_channels', (64, 128))), cfg.codec.input_size[0],
+           cfg.codec.heatmap_size[0], cfg.codec.sigma,
+           cfg.optim_wrapper.optimizer.type, cfg.optim_wrapper.optimizer.lr,
+           cfg.train_cfg.max_epochs, cfg.val_evaluator.type,
+           cfg.train_dataloader.batch_size)
+    assert got == EXPECTED[osp.basename(path)]
+    # one codec: the pipeline's and the head's
+    assert cfg.model.head.decoder == cfg.codec
+    target = [t for t in cfg.train_pipeline if t.type == 'GenerateTarget']
+    assert target[0].encoder == cfg.codec
+    assert cfg.model.head.get('num_stages') is None  # set by the backbone
+    assert cfg.data_mode == 'topdown' and cfg.visualizer
+    assert cfg.default_hooks.checkpoint.save_best.endswith('/Mean')
+
+
 def test_hg2_and_hg8_differ_only_in_stacks():
     a = Config.fromfile(osp.join(ROOT, 'configs', 'hg2_mpii.py'))
     b = Config.fromfile(osp.join(ROOT, 'configs', 'hg8_mpii.py'))
     assert a.model.backbone.num_stacks == 2
     assert b.model.backbone.num_stacks == 8
     for cfg in (a, b):
-        cfg.model.backbone.num_stacks = cfg.model.head.num_stages = 0
-        cfg.num_stacks = 0
+        cfg.model.backbone.num_stacks = 0
     assert a.to_dict() == b.to_dict()

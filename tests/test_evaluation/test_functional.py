@@ -48,8 +48,20 @@ def test_auc_of_perfect_and_linear_curves():
 
 
 def test_flic_table_groups():
+    # FLIC's order: l_sho l_elb l_wri r_sho r_elb r_wri l_hip r_hip l_eye
+    # r_eye nose; torso 50, threshold 0.2: 10 px
     gt = np.random.default_rng(0).uniform(0, 100, (4, 11, 2))
-    t = flic_table(gt, gt, np.ones((4, 11), bool), np.full(4, 50.))
-    assert t['PCK@0.2']['Elbow'] == t['PCK@0.2']['Wrist'] == 100.
-    # PCK at threshold 0 is 0 (strictly below): (0 + 100) / 2 * 0.01 lost
-    assert t['AUC'] == pytest.approx(99.)
+    pred = gt.copy()
+    pred[:, 1, 0] += 20  # l_elbow wrong for all 4 people
+    pred[:2, 5, 1] += 20  # r_wrist wrong for 2
+    pred[0, 10, 0] -= 11  # nose wrong for 1
+    t = flic_table(pred, gt, np.ones((4, 11), bool), np.full(4, 50.))
+    at = t['PCK@0.2']
+    assert at['Elbow'] == (0 + 100) / 2
+    assert at['Wrist'] == (100 + 50) / 2
+    assert at['Nose'] == 75 and at['Eye'] == at['Shoulder'] == 100
+    assert at['Mean'] == pytest.approx((0 + 50 + 75 + 8 * 100) / 11)
+    # perfect predictions: PCK is 0 at threshold 0 (strictly below) and 100
+    # above: the trapezoid over 0-0.5 loses half of the first 0.01
+    perfect = flic_table(gt, gt, np.ones((4, 11), bool), np.full(4, 50.))
+    assert perfect['AUC'] == pytest.approx(99.)
