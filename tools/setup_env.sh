@@ -129,7 +129,8 @@ need() {
         echo "$1: not installed, installing $(pin "$1")"
         return 0
     fi
-    local why="${s#out } (needed: $1${s##* })"
+    local found=${s#out }
+    local why="${found%% *} (needed: $1${s##* })"
     [ "${s%% *}" = ok ] && why="${s#ok }, but \`$2\` fails"
     if [ "$REPLACE" = 1 ]; then
         echo "$1 $why: replacing it by $(pin "$1") (--replace-stack)"
