@@ -35,8 +35,8 @@ class AutocastOptimWrapper(OptimWrapper):
     def __init__(self, dtype: Union[str, torch.dtype] = 'bfloat16',
                  **kwargs) -> None:
         super().__init__(**kwargs)
-        self.dtype = getattr(torch, dtype) if isinstance(dtype, str) \
-            else dtype
+        self.dtype = getattr(torch, dtype, None) if isinstance(
+            dtype, str) else dtype
         if not isinstance(self.dtype, torch.dtype):
             raise ValueError(f'AutocastOptimWrapper: unknown dtype {dtype!r}')
 

@@ -1,0 +1,89 @@
+"""``AutocastOptimWrapper`` and ``tools/train.py --amp``."""
+import copy
+import importlib.util
+from pathlib import Path
+
+import pytest
+import torch
+import torch.nn as nn
+from mmengine.config import Config
+
+from hg_plugin.engine import AutocastOptimWrapper
+
+ROOT = Path(__file__).parents[2]
+
+
+def train_tool():
+    spec = importlib.util.spec_from_file_location(
+        'train_tool', ROOT / 'tools' / 'train.py')
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_forward_runs_in_bf16_and_the_step_updates_fp32_weights():
+    torch.manual_seed(0)
+    model = nn.Linear(8, 4)
+    replay = copy.deepcopy(model)
+    wrapper = AutocastOptimWrapper(
+        optimizer=torch.optim.SGD(model.parameters(), lr=0.1))
+    x = torch.randn(5, 8)
+    with wrapper.optim_context(model):
+        out = model(x)
+    assert out.dtype == torch.bfloat16
+    assert model(x).dtype == torch.float32  # outside the context
+    wrapper.update_params(out.float().square().mean())
+
+    with torch.autocast('cpu', dtype=torch.bfloat16):
+        replay_out = replay(x)
+    replay_out.float().square().mean().backward()
+    for mine, theirs in zip(model.parameters(), replay.parameters()):
+        assert mine.dtype == torch.float32
+        torch.testing.assert_close(mine.detach(),
+                                   theirs.detach() - 0.1 * theirs.grad)
+        assert not torch.equal(mine.detach(), theirs.detach())
+
+
+@pytest.mark.parametrize('dtype', ['float99', 'nn', 3])
+def test_unknown_dtype_is_refused(dtype):
+    model = nn.Linear(2, 2)
+    with pytest.raises(ValueError, match='unknown dtype'):
+        AutocastOptimWrapper(
+            dtype=dtype, optimizer=torch.optim.SGD(model.parameters(), 0.1))
+
+
+@pytest.fixture
+def cfg():
+    return Config(dict(optim_wrapper=dict(
+        optimizer=dict(type='RMSprop', lr=2.5e-4))))
+
+
+def test_amp_on_a_cpu_with_native_bf16(cfg, monkeypatch):
+    tool = train_tool()
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
+    monkeypatch.setattr('hg_plugin.engine.cpu_supports_bf16', lambda: True)
+    tool.set_mixed_precision(cfg)
+    assert cfg.optim_wrapper.type == 'AutocastOptimWrapper'
+    assert cfg.optim_wrapper.dtype == 'bfloat16'
+
+
+def test_amp_on_a_gpu_is_fp16_with_loss_scaling(cfg, monkeypatch):
+    tool = train_tool()
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: True)
+    tool.set_mixed_precision(cfg)
+    assert cfg.optim_wrapper.type == 'AmpOptimWrapper'
+    assert cfg.optim_wrapper.loss_scale == 'dynamic'
+
+
+def test_amp_without_native_bf16_says_why(cfg, monkeypatch):
+    tool = train_tool()
+    monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
+    monkeypatch.setattr('hg_plugin.engine.cpu_supports_bf16', lambda: False)
+    with pytest.raises(ValueError, match='no native bf16'):
+        tool.set_mixed_precision(cfg)
+
+
+def test_amp_refuses_another_optim_wrapper(cfg):
+    cfg.optim_wrapper.type = 'ApexOptimWrapper'
+    with pytest.raises(ValueError, match="'ApexOptimWrapper'"):
+        train_tool().set_mixed_precision(cfg)
