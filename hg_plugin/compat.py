@@ -128,7 +128,11 @@ def check_integrity(filename: str) -> None:
         with zipfile.ZipFile(filename) as archive:
             bad = archive.testzip()
     except zipfile.BadZipFile:
-        if zipfile.is_zipfile(filename):
+        try:
+            damaged = zipfile.is_zipfile(filename)
+        except zipfile.BadZipFile:  # a damaged zip64 end record
+            damaged = True
+        if damaged:
             raise RuntimeError(f'checkpoint {filename} is damaged (not a '
                                'complete zip archive)') from None
         return  # a legacy (pre-1.6) file: torch.load checks what it can

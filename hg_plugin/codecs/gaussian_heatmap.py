@@ -49,8 +49,8 @@ class GaussianHeatmap(BaseKeypointCodec):
     Args:
         input_size (tuple): Input image size ``[w, h]``.
         heatmap_size (tuple): Heatmap size ``[W, H]``.
-        sigma (float): Standard deviation in heatmap pixels.
-            Defaults to ``2.0``.
+        sigma (float): Standard deviation in heatmap pixels, 0.01 to 1000
+            (a narrower one would overflow float32). Defaults to ``2.0``.
         unbiased (bool): ``MSRAHeatmap``'s switch to DARK: sub-pixel centres
             and ``refine='dark'``. Defaults to ``False``.
         blur_kernel_size (int): Gaussian blur kernel of DARK's modulation.
@@ -83,7 +83,7 @@ class GaussianHeatmap(BaseKeypointCodec):
         name = 'GaussianHeatmap'
         check_bool(name, 'unbiased', unbiased)
         refine = refine or ('dark' if unbiased else 'quarter')
-        check_number(name, 'sigma', sigma, low=0, high=1e3, low_open=True)
+        check_number(name, 'sigma', sigma, low=0.01, high=1e3)
         check_choice(name, 'refine', refine, ('quarter', 'dark', 'none'))
         if check_int(name, 'blur_kernel_size', blur_kernel_size) % 2 == 0:
             raise ValueError('GaussianHeatmap: blur_kernel_size must be a '
@@ -157,7 +157,9 @@ class GaussianHeatmap(BaseKeypointCodec):
         gx = self._gaussian_1d(self.heatmap_size[0], centre[..., 0])
         gy = self._gaussian_1d(self.heatmap_size[1], centre[..., 1])
         gx *= drawn[..., None]
-        heatmaps = (gy[..., :, None] * gx[..., None, :]).max(axis=0)
+        heatmaps = gy[..., :, None] * gx[..., None, :]
+        # one person (top-down): no maximum over instances to take
+        heatmaps = heatmaps[0] if N == 1 else heatmaps.max(axis=0)
         return dict(heatmaps=heatmaps, keypoint_weights=weights)
 
     def _gaussian_1d(self, size: int, centre: np.ndarray) -> np.ndarray:

@@ -467,3 +467,34 @@ def test_read_mat_survives_a_crashing_reader(tmp_path, monkeypatch):
         os.getpid(), signal.SIGSEGV))
     with pytest.raises(OSError, match=r'x\.mat: reading it crashed'):
         read_mat(path)
+
+
+def test_long_run_defects_sigma_and_order():
+    # found by the 10,000-example run: a sigma of 1e-38 overflowed float32
+    # into NaN heatmaps; an order of 61 was accepted (an input of 2 ** 63
+    # pixels)
+    import hg_plugin
+    with pytest.raises(ValueError, match=r'sigma must be a finite number '
+                       r'in \[0.01, 1000\], got 1e-38'):
+        hg_plugin.GaussianHeatmap(input_size=(32, 32), heatmap_size=(8, 8),
+                                  sigma=1e-38)
+    enc = hg_plugin.GaussianHeatmap(
+        input_size=(32, 32), heatmap_size=(8, 8), sigma=0.01).encode(
+            np.array([[[10., 12.]]]))
+    assert np.isfinite(enc['heatmaps']).all()
+    assert enc['heatmaps'].max() == 1
+    with pytest.raises(ValueError, match='order must be at most 8'):
+        hg_plugin.StackedHourglass(order=9)
+
+
+def test_long_run_defect_damaged_zip64_end_record(tmp_path, runner_checkpoint):
+    # found by the 10,000-example run: zipfile.is_zipfile itself raised
+    # BadZipFile ("span multiple disks") on a damaged zip64 end record
+    good, _ = runner_checkpoint
+    raw = bytearray(open(good, 'rb').read())
+    end = raw.rindex(b'PK\x06\x07')  # the zip64 end-of-directory locator
+    raw[end + 16:end + 20] = b'\x03\x00\x00\x00'  # "3 disks"
+    path = tmp_path / 'epoch_2.pth'
+    path.write_bytes(bytes(raw))
+    with pytest.raises(RuntimeError, match=r'epoch_2\.pth is damaged'):
+        load_from_local(str(path))

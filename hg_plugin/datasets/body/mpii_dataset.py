@@ -42,6 +42,12 @@ class CheckedMpiiDataset(MpiiDataset):
     def _load_annotations(self) -> Tuple[List[dict], List[dict]]:
         anns = load_person_annotations(self.ann_file,
                                        self.metainfo['num_keypoints'])
+        for i, ann in enumerate(anns):  # mmpose takes the image id from it
+            if not ann['image'].split('.')[0].isdigit():
+                raise AnnotationError(
+                    f"{self.ann_file}: record {i}: field 'image' must be an "
+                    "MPII image name (digits, e.g. '015601864.jpg'), got "
+                    f"{ann['image']!r:.60}")
         if self.headbox_file:
             boxes = self._load_headboxes(len(anns))
             sizes = np.linalg.norm(boxes[1] - boxes[0], axis=0)

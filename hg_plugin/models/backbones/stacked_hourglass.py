@@ -10,6 +10,9 @@ from mmpose.registry import MODELS
 from mmpose.utils.typing import ConfigType, OptMultiConfig
 from torch import Tensor
 
+# deeper hourglasses need inputs of 4 * 2 ** 9 = 2048 pixels and more
+MAX_ORDER = 8
+
 
 class ResidualModule(nn.Module):
     """The pre-activation bottleneck residual module of the paper.
@@ -154,7 +157,8 @@ class StackedHourglass(BaseBackbone):
             demo halves it.
         num_residual_modules (int): Residual modules at each site
             (``-nModules``). Defaults to ``1``.
-        order (int): Levels of each hourglass. Defaults to ``4``.
+        order (int): Levels of each hourglass, 1 to ``MAX_ORDER`` (8).
+            Defaults to ``4``.
         norm_cfg (dict): Config of every normalisation layer.
             Defaults to ``dict(type='BN', requires_grad=True)``.
         with_cp (bool): Gradient checkpointing per stack: recompute the
@@ -207,6 +211,10 @@ class StackedHourglass(BaseBackbone):
                 raise ValueError(
                     f'StackedHourglass: {name} must be a positive int, '
                     f'got {value!r}')
+        if order > MAX_ORDER:  # the input side would be 4 * 2 ** order
+            raise ValueError(f'StackedHourglass: order must be at most '
+                             f'{MAX_ORDER} (inputs of 4 * 2 ** order pixels '
+                             f'and more), got {order}')
         if feat_channels % 2:
             raise ValueError('StackedHourglass: feat_channels must be even '
                              '(the residual bottleneck halves it), got '
