@@ -1,7 +1,9 @@
 """mmengine checkpoints load under torch's weights_only default; unsafe
 ones are refused with a clear error."""
+import io
 import os
 import pickle
+import struct
 import subprocess
 import sys
 
@@ -152,11 +154,33 @@ except Exception as e:
 def test_missing_and_damaged_checkpoints(tmp_path):
     with pytest.raises(FileNotFoundError, match=r'nope\.pth does not exist'):
         load_checkpoint(torch.nn.Linear(2, 2), str(tmp_path / 'nope.pth'))
-    bad = tmp_path / 'cut.pth'
-    runner_like_checkpoint(str(bad))
-    bad.write_bytes(bad.read_bytes()[:200])
-    with pytest.raises((RuntimeError, UnsafeCheckpointError), match='cut.pth'):
+    good = tmp_path / 'good.pth'
+    runner_like_checkpoint(str(good))
+    raw = good.read_bytes()
+    bad = tmp_path / 'epoch_3.pth'
+    # cut at 10 points of its length: what tools/test.py and --resume load
+    for fraction in np.linspace(0.05, 0.95, 10):
+        bad.write_bytes(raw[:int(len(raw) * fraction)])
+        with pytest.raises((RuntimeError, UnsafeCheckpointError),
+                           match=r'epoch_3\.pth'):
+            load_checkpoint(torch.nn.Linear(2, 2), str(bad))
+    # one flipped byte in the weights: the zip's CRC no longer matches
+    flipped = bytearray(raw)
+    flipped[_first_tensor_offset(raw)] ^= 0xFF
+    bad.write_bytes(bytes(flipped))
+    with pytest.raises(RuntimeError, match=r'epoch_3\.pth is damaged'):
         load_checkpoint(torch.nn.Linear(2, 2), str(bad))
+
+
+def _first_tensor_offset(raw: bytes) -> int:
+    """Where the bytes of the checkpoint's first tensor start (a zip local
+    file header, its name ``.../data/0``, then the data)."""
+    import zipfile
+    with zipfile.ZipFile(io.BytesIO(raw)) as z:
+        info = next(i for i in z.infolist() if i.filename.endswith('/data/0'))
+    header = raw[info.header_offset:info.header_offset + 30]
+    name_len, extra_len = struct.unpack('<HH', header[26:30])
+    return info.header_offset + 30 + name_len + extra_len
 
 
 def test_visualizer_draws_keypoints_under_numpy_2():

@@ -112,3 +112,16 @@ def test_hg2_and_hg8_differ_only_in_stacks():
     for cfg in (a, b):
         cfg.model.backbone.num_stacks = 0
     assert a.to_dict() == b.to_dict()
+
+
+def test_custom_imports_leave_out_the_tools_parts():
+    # what every config's custom_imports loads: the registered parts, not
+    # the synthetic generator or the converters (imported by the tools)
+    import subprocess
+    import sys
+    code = ('import sys, hg_plugin; print(sorted(m for m in sys.modules '
+            "if m.startswith(('hg_plugin.synthetic', "
+            "'hg_plugin.converters'))))")
+    out = subprocess.run([sys.executable, '-c', code], capture_output=True,
+                         text=True, cwd=ROOT, check=True).stdout
+    assert out.strip() == '[]'

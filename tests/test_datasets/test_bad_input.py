@@ -39,6 +39,10 @@ def test_missing_annotation_file(tmp_path):
     ([record(joints=[[1., 1.]] * 4 + [[float('nan'), 1.]] + [[1., 1.]] * 6)],
      r"record 0: field 'joints' has a non-finite value at \(4, 0\)"),
     ([record(scale=-1)], "record 0: field 'scale' must be a positive"),
+    ([record(), record(torso_size=0.)],
+     "record 1: field 'torso_size' must be a positive number"),
+    ([record(torso_size='12')],
+     "record 0: field 'torso_size' must be a positive number"),
     ([{k: v for k, v in record().items() if k != 'center'}],
      "record 0: missing field 'center'"),
 ])
@@ -81,3 +85,14 @@ def test_mpii_wrong_joint_count_and_headbox_count(tmp_path):
                        'the 2 people'):
         CheckedMpiiDataset(ann_file=path, headbox_file=boxes,
                            test_mode=True, missing_image='ignore')
+
+
+def test_mpii_image_name_must_give_mmpose_its_image_id(tmp_path):
+    # found by the 10,000-example fuzz run: mmpose's MpiiDataset takes
+    # int() of the file name and raised a bare ValueError
+    path = write(tmp_path, [record(k=16, image='000000001.jpg'),
+                            record(k=16, image='p00000002.jpg')])
+    with pytest.raises(AnnotationError, match=r"ann\.json: record 1: field "
+                       r"'image' must be an MPII image name .*'p00000002"):
+        CheckedMpiiDataset(ann_file=path, test_mode=True,
+                           missing_image='ignore')

@@ -84,3 +84,26 @@ def test_kill_and_resume_gives_the_same_weights(synthetic_root, tmp_path):
     assert a.keys() == b.keys()
     for key in a:
         assert torch.equal(a[key], b[key]), key
+
+    # a damaged last checkpoint (a disk full, a kill while it was written):
+    # --resume and tools/test.py name it, and the run continues from the
+    # previous good one (README, "Train and test")
+    last_ckpt = osp.join(killed, f'epoch_{EPOCHS}.pth')
+    with open(last_ckpt, 'r+b') as f:
+        f.truncate(osp.getsize(last_ckpt) // 2)
+    test_cmd = [sys.executable, osp.join(ROOT, 'tools', 'test.py'), cfg,
+                last_ckpt, '--work-dir', str(tmp_path / 'test')]
+    for cmd in (train_cmd(cfg, killed, '--resume'), test_cmd):
+        run = subprocess.run(cmd, cwd=ROOT, env=env, capture_output=True,
+                             text=True, timeout=600)
+        assert run.returncode != 0
+        assert f'checkpoint {last_ckpt} is damaged' in run.stderr, \
+            run.stderr[-2000:]
+    previous = osp.join(killed, f'epoch_{EPOCHS - 1}.pth')
+    again = subprocess.run(train_cmd(cfg, killed, '--resume', previous),
+                           cwd=ROOT, env=env, capture_output=True, text=True,
+                           timeout=600)
+    assert again.returncode == 0, again.stderr[-3000:]
+    c = weights(last_ckpt)
+    for key in a:
+        assert torch.equal(a[key], c[key]), key

@@ -1,0 +1,93 @@
+"""Each check of the prediction and ground-truth readers, reached by a
+fixture that breaks only what that check looks at."""
+import json
+
+import h5py
+import numpy as np
+import pytest
+
+from hg_plugin.evaluation.prediction_files import (PredictionFileError,
+                                                   load_ground_truth,
+                                                   load_predictions)
+
+
+def write_json(tmp_path, data, name='preds.json'):
+    path = tmp_path / name
+    path.write_text(json.dumps(data))
+    return str(path)
+
+
+def preds_json(**changes):
+    data = dict(preds=np.ones((2, 16, 2)).tolist(), dataset='mpii',
+                coordinate_base=0)
+    data.update(changes)
+    return data
+
+
+def test_a_valid_json_loads_one_based(tmp_path):
+    preds = load_predictions(write_json(tmp_path, preds_json()), 2, 16,
+                             dataset='mpii')
+    np.testing.assert_array_equal(preds, np.full((2, 16, 2), 2.))
+
+
+@pytest.mark.parametrize('data,message', [
+    ('[1, 2]', r'expected a json object \(tools/test.py --dump\), got a '
+     'list'),
+    ('{"preds": [1', 'not a json file'),
+    (preds_json(coordinate_base=2), "'coordinate_base' must be 0 or 1, "
+     'got 2'),
+    (preds_json(coordinate_base=True), "'coordinate_base' must be 0 or 1"),
+    (preds_json(dataset='flic'), "predictions of 'flic', but the ground "
+     'truth is mpii'),
+])
+def test_prediction_json_checks(tmp_path, data, message):
+    path = tmp_path / 'preds.json'
+    path.write_text(data if isinstance(data, str) else json.dumps(data))
+    with pytest.raises(PredictionFileError, match=message) as e:
+        load_predictions(str(path), 2, 16, dataset='mpii')
+    assert 'preds.json' in str(e.value)
+
+
+def test_missing_and_unknown_files(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r'nope\.mat does not exist'):
+        load_ground_truth(str(tmp_path / 'nope.mat'))
+    (tmp_path / 'preds.txt').write_text('1 2 3')
+    with pytest.raises(PredictionFileError, match=r'preds\.txt: unknown '
+                       r'file type; expected \.mat, \.h5 or \.json'):
+        load_predictions(str(tmp_path / 'preds.txt'), 2, 16)
+
+
+def mpii_gt_mat(tmp_path):
+    from scipy.io import savemat
+    path = str(tmp_path / 'gt.mat')
+    pos = np.random.default_rng(0).uniform(10, 90, (16, 2, 3))
+    boxes = np.zeros((2, 2, 3))
+    boxes[1] = 30.
+    savemat(path, dict(pos_gt_src=pos, jnt_missing=np.zeros((16, 3)),
+                       headboxes_src=boxes))
+    return path
+
+
+def test_ground_truth_of_the_wrong_dataset(tmp_path):
+    path = mpii_gt_mat(tmp_path)
+    assert load_ground_truth(path, 'mpii').joints.shape == (3, 16, 2)
+    with pytest.raises(PredictionFileError, match=r"gt\.mat: an MPII "
+                       r"ground-truth \.mat \('pos_gt_src'\), not flic"):
+        load_ground_truth(path, 'flic')
+
+
+def test_a_hourglass_h5_needs_its_dataset_and_matching_normalize(tmp_path):
+    path = str(tmp_path / 'valid.h5')
+    with h5py.File(path, 'w') as f:
+        f['part'] = np.random.default_rng(0).uniform(10, 90, (3, 11, 2))
+        f['normalize'] = np.ones(3)
+    assert load_ground_truth(path, 'flic').joints.shape == (3, 11, 2)
+    with pytest.raises(PredictionFileError, match=r"valid\.h5: a hourglass "
+                       r"\.h5 \('part'\) holds MPII or FLIC; say which"):
+        load_ground_truth(path)
+    with h5py.File(path, 'a') as f:
+        del f['normalize']
+        f['normalize'] = np.ones(4)
+    with pytest.raises(PredictionFileError, match=r"valid\.h5: field "
+                       r"'normalize' has shape \(4,\), expected \(3,\)"):
+        load_ground_truth(path, 'flic')

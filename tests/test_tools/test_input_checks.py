@@ -1,0 +1,144 @@
+"""Each input check of the tools' own code (tools/infer.py's inputs and
+boxes, tools/eval_predictions.py's --torso, --auto-scale-lr, --show-dir,
+the checkpoint converter's --dataset), reached without a model."""
+import importlib.util
+import json
+import os.path as osp
+
+import h5py
+import numpy as np
+import pytest
+from mmengine.config import Config
+
+from hg_plugin.evaluation.prediction_files import PredictionFileError
+from tests.conftest import ROOT
+
+
+def tool(name: str):
+    spec = importlib.util.spec_from_file_location(
+        name.replace('/', '_'), osp.join(ROOT, 'tools', name + '.py'))
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope='module')
+def infer():
+    return tool('infer')
+
+
+def test_inputs_are_named(infer, tmp_path):
+    with pytest.raises(infer.InputError, match=r'nope\.jpg does not exist'):
+        infer.list_inputs(str(tmp_path / 'nope.jpg'))
+    (tmp_path / 'notes.txt').write_text('x')
+    with pytest.raises(infer.InputError, match=r'notes\.txt: not an image '
+                       r'\(\.jpg.*or a video \(\.mp4'):
+        infer.list_inputs(str(tmp_path / 'notes.txt'))
+    (tmp_path / 'clip.mp4').write_bytes(b'')
+    assert infer.list_inputs(str(tmp_path / 'clip.mp4')) == (
+        'video', [str(tmp_path / 'clip.mp4')])
+
+
+@pytest.mark.parametrize('content,message', [
+    (None, r'--bboxes .*nope\.json does not exist'),
+    ('[[1, 2', r'--bboxes .*b\.json: not json'),
+    ('"a box"', r'--bboxes .*b\.json: expected a list of boxes or an object'),
+])
+def test_box_files(infer, tmp_path, content, message):
+    path = tmp_path / ('nope.json' if content is None else 'b.json')
+    if content is not None:
+        path.write_text(content)
+    with pytest.raises(infer.InputError, match=message):
+        infer.load_bboxes(str(path))
+
+
+@pytest.mark.parametrize('boxes,message', [
+    ([[1, 2, 3]], r'img\.jpg: boxes must be \[x1, y1, x2, y2\] lists'),
+    ([[10, 10, 5, 20]], r'img\.jpg: box 0 .* is not a box'),
+    ([[10, 10, 20, 20], [1, 1, float('nan'), 5]],
+     r'img\.jpg: box 1 .* is not a box'),
+])
+def test_boxes_are_checked_against_the_image(infer, boxes, message):
+    ok = infer.boxes_for({'img.jpg': [[10, 10, 20, 20]]}, 'img.jpg',
+                         (100, 100), 'img.jpg')
+    np.testing.assert_array_equal(ok, [[10, 10, 20, 20]])
+    with pytest.raises(infer.InputError, match=message):
+        infer.boxes_for(boxes, 'img.jpg', (100, 100), 'img.jpg')
+
+
+def test_onnx_backend_names_its_model(infer, tmp_path):
+    args = infer.parse_args.__globals__['argparse'].Namespace(
+        onnx=str(tmp_path / 'nope.onnx'), kpt_thr=0.)
+    with pytest.raises(infer.InputError, match=r'--onnx .*nope\.onnx does '
+                       'not exist'):
+        infer.OnnxBackend(args)
+    (tmp_path / 'bad.onnx').write_bytes(b'not onnx')
+    args.onnx = str(tmp_path / 'bad.onnx')
+    with pytest.raises(infer.InputError, match=r'bad\.onnx'):
+        infer.OnnxBackend(args)
+
+
+def flic_gt(tmp_path, normalize: bool) -> str:
+    path = str(tmp_path / 'valid.h5')
+    with h5py.File(path, 'w') as f:
+        f['part'] = np.random.default_rng(0).uniform(10, 90, (3, 11, 2))
+        if normalize:
+            f['normalize'] = np.full(3, 40.)
+    return path
+
+
+def test_eval_predictions_torso_option(tmp_path):
+    evaluate = tool('eval_predictions').evaluate
+    preds = tmp_path / 'preds.json'
+    preds.write_text(json.dumps(dict(
+        preds=np.full((3, 11, 2), 50.).tolist(), dataset='flic')))
+    gt = flic_gt(tmp_path, normalize=False)
+    assert evaluate(gt, [str(preds)], dataset='flic')
+    with pytest.raises(PredictionFileError, match=r"valid\.h5: no field "
+                       r"'normalize' for --torso normalize"):
+        evaluate(gt, [str(preds)], torso='normalize', dataset='flic')
+    with pytest.raises(PredictionFileError, match=r"--torso 'r_shoulder,"
+                       r"knee': expected two of"):
+        evaluate(gt, [str(preds)], torso='r_shoulder,knee', dataset='flic')
+
+
+def test_train_and_test_options_the_config_lacks():
+    cfg = Config.fromfile(osp.join(ROOT, 'configs', 'hg2_synthetic.py'))
+    cfg.pop('auto_scale_lr', None)
+    train = tool('train')
+    args = train.parse_args.__globals__['argparse'].Namespace(
+        work_dir=None, amp=False, resume=None, auto_scale_lr=True,
+        cfg_options=None, launcher='none', no_validate=False,
+        config='x.py')
+    with pytest.raises(ValueError, match='--auto-scale-lr: the config has '
+                       'no auto_scale_lr'):
+        train.merge_args(cfg, args)
+    test = tool('test')
+    cfg = Config.fromfile(osp.join(ROOT, 'configs', 'hg2_synthetic.py'))
+    cfg.default_hooks.pop('visualization')
+    args = test.parse_args.__globals__['argparse'].Namespace(
+        launcher='none', checkpoint='c.pth', work_dir='w', config='x.py',
+        show_dir='vis', interval=1, dump=None, cfg_options=None)
+    with pytest.raises(ValueError, match='--show-dir: the config has no '
+                       'default_hooks.visualization'):
+        test.merge_args(cfg, args)
+
+
+def test_checkpoint_converter_dataset_must_fit(tmp_path):
+    import subprocess
+    import sys
+
+    import torch
+
+    from tests.test_converters.test_checkpoints import (bearpaw_shapes,
+                                                        random_state)
+    src = str(tmp_path / 'plain.pth')
+    torch.save(random_state(bearpaw_shapes(1, 1, 11)), src)
+    proc = subprocess.run(
+        [sys.executable, osp.join(ROOT, 'tools', 'model_converters',
+                                  'hourglass_to_mmpose.py'), src,
+         str(tmp_path / 'out.pth'), '--dataset', 'mpii'],
+        capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode != 0
+    assert 'plain.pth: 11 heatmaps, but mpii has 16 joints' in proc.stderr
+    assert not osp.exists(tmp_path / 'out.pth')
