@@ -311,8 +311,8 @@ def test_numpy_decode_equals_torch_decode(refine):
 
 
 def test_invalid_arguments():
-    with pytest.raises(ValueError,
-                       match=r'sigma must be a finite number in \[0.01, 1000\]'):
+    with pytest.raises(ValueError, match=r'sigma must be a finite number '
+                       r'in \[0.01, 1000\]'):
         GaussianHeatmap(IN, HM, sigma=0)
     with pytest.raises(ValueError, match="refine must be one of \\['quarter'"):
         GaussianHeatmap(IN, HM, refine='udp')
