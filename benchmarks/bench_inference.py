@@ -34,6 +34,7 @@ def main() -> None:
     import onnxruntime as ort
     from mmcv.cnn import fuse_conv_bn
     from mmengine.config import Config
+    from mmengine.registry import init_default_scope
     from mmengine.runner.checkpoint import save_checkpoint
     from mmpose.registry import MODELS
 
@@ -42,6 +43,7 @@ def main() -> None:
     from hg_plugin.deployment import export
     print(f'torch {torch.__version__}, onnxruntime {ort.__version__}, '
           f'{args.threads} threads')
+    init_default_scope('mmpose')
     for path in args.configs:
         cfg = Config.fromfile(path)
         model = MODELS.build(cfg.model).eval()

@@ -26,6 +26,8 @@ def build(cfg_path: str, root: str):
     from mmpose.registry import DATASETS, TRANSFORMS
 
     import hg_plugin  # noqa: F401
+    from hg_plugin.known_warnings import silence_known_warnings
+    silence_known_warnings()
     cfg = Config.fromfile(cfg_path)
     init_default_scope('mmpose')
     ds_cfg = cfg.train_dataloader.dataset.copy()

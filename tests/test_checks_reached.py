@@ -129,3 +129,22 @@ def test_video_writer_failure_leaves_nothing(tmp_path, monkeypatch):
         write_video(str(tmp_path / 'v.mp4'), np.zeros((2, 8, 8, 3),
                                                       np.uint8))
     assert os.listdir(tmp_path) == []
+
+
+def test_codec_encode_shapes():
+    from hg_plugin.codecs import GaussianHeatmap
+    codec = GaussianHeatmap(input_size=(32, 32), heatmap_size=(8, 8))
+    with pytest.raises(ValueError, match=r'keypoints must be \(N, K, 2\), '
+                       r'got shape \(3, 2\)'):
+        codec.encode(np.ones((3, 2)))
+    with pytest.raises(ValueError, match=r'keypoints_visible must be '
+                       r'\(1, 3\), got \(3,\)'):
+        codec.encode(np.ones((1, 3, 2)), np.ones(3))
+
+
+def test_backbone_norm_cfg_it_cannot_build():
+    from hg_plugin.models import StackedHourglass
+    with pytest.raises(ValueError, match="cannot build norm_cfg {'type': "
+                       "'NoSuchNorm'}"):
+        StackedHourglass(num_stacks=1, feat_channels=8, stem_channels=(4, 8),
+                         norm_cfg=dict(type='NoSuchNorm'))

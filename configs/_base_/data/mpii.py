@@ -41,7 +41,9 @@ val_pipeline = [
 
 train_dataloader = dict(
     batch_size=6,  # per GPU; paper: batch 6
-    num_workers=4,
+    # a worker prepares about 65 samples/s from 1280x720 JPEGs
+    # (benchmarks/bench_pipeline.py): 8 keep a GPU at ~500 img/s fed
+    num_workers=8,
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
     dataset=dict(
