@@ -136,8 +136,13 @@ def infer_architecture(state: Dict[str, Tensor], source: str,
                 'pre.3.conv3.conv.weight')
         head = 'outs.0.conv.weight'
         stacks = count(r'hgs\.(\d+)\.')
-        order = max(k.split('.up1.')[0].count('low2') for k in state
-                    if k.startswith('hgs.0.0.') and '.up1.' in k) + 1
+        levels = [k.split('.up1.')[0].count('low2') for k in state
+                  if k.startswith('hgs.0.0.') and '.up1.' in k]
+        if not levels:
+            raise CheckpointConversionError(
+                f"{path}: no 'hgs.0.0.*up1*' keys: not a complete "
+                f'{source} network')
+        order = max(levels) + 1
         blocks = 1
     else:
         stem = ('conv1.weight', 'layer1.0.conv3.weight',

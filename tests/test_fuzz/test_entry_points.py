@@ -498,3 +498,16 @@ def test_long_run_defect_damaged_zip64_end_record(tmp_path, runner_checkpoint):
     path.write_bytes(bytes(raw))
     with pytest.raises(RuntimeError, match=r'epoch_2\.pth is damaged'):
         load_from_local(str(path))
+
+
+def test_long_run_defect_princeton_without_hourglass_keys(tmp_path):
+    # found by the 1,000-example run of the converter: a princeton-vl
+    # checkpoint without the hourglass's keys raised a bare ValueError
+    # (max() of an empty sequence) while its order was inferred
+    state = {k: v for k, v in random_state(SMALL).items()
+             if not k.startswith('hgs.')}
+    path = str(tmp_path / 'checkpoint.pt')
+    save_princeton(path, state)
+    with pytest.raises(CheckpointConversionError, match=r"checkpoint\.pt: "
+                       r"no 'hgs\.0\.0\.\*up1\*' keys"):
+        convert_file(path, 'princeton-vl')
