@@ -1,7 +1,5 @@
 """``AutocastOptimWrapper`` and ``tools/train.py --amp``."""
 import copy
-import importlib.util
-from pathlib import Path
 
 import pytest
 import torch
@@ -9,16 +7,7 @@ import torch.nn as nn
 from mmengine.config import Config
 
 from hg_plugin.engine import AutocastOptimWrapper
-
-ROOT = Path(__file__).parents[2]
-
-
-def train_tool():
-    spec = importlib.util.spec_from_file_location(
-        'train_tool', ROOT / 'tools' / 'train.py')
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.helpers.tools import load_tool
 
 
 def test_forward_runs_in_bf16_and_the_step_updates_fp32_weights():
@@ -59,7 +48,7 @@ def cfg():
 
 
 def test_amp_on_a_cpu_with_native_bf16(cfg, monkeypatch):
-    tool = train_tool()
+    tool = load_tool('train')
     monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
     monkeypatch.setattr('hg_plugin.engine.cpu_supports_bf16', lambda: True)
     tool.set_mixed_precision(cfg)
@@ -68,7 +57,7 @@ def test_amp_on_a_cpu_with_native_bf16(cfg, monkeypatch):
 
 
 def test_amp_on_a_gpu_is_fp16_with_loss_scaling(cfg, monkeypatch):
-    tool = train_tool()
+    tool = load_tool('train')
     monkeypatch.setattr(torch.cuda, 'is_available', lambda: True)
     tool.set_mixed_precision(cfg)
     assert cfg.optim_wrapper.type == 'AmpOptimWrapper'
@@ -76,7 +65,7 @@ def test_amp_on_a_gpu_is_fp16_with_loss_scaling(cfg, monkeypatch):
 
 
 def test_amp_without_native_bf16_says_why(cfg, monkeypatch):
-    tool = train_tool()
+    tool = load_tool('train')
     monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
     monkeypatch.setattr('hg_plugin.engine.cpu_supports_bf16', lambda: False)
     with pytest.raises(ValueError, match='no native bf16'):
@@ -86,4 +75,4 @@ def test_amp_without_native_bf16_says_why(cfg, monkeypatch):
 def test_amp_refuses_another_optim_wrapper(cfg):
     cfg.optim_wrapper.type = 'ApexOptimWrapper'
     with pytest.raises(ValueError, match="'ApexOptimWrapper'"):
-        train_tool().set_mixed_precision(cfg)
+        load_tool('train').set_mixed_precision(cfg)

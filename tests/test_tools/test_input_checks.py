@@ -1,7 +1,7 @@
 """Each input check of the tools' own code (tools/infer.py's inputs and
 boxes, tools/eval_predictions.py's --torso, --auto-scale-lr, --show-dir,
 the checkpoint converter's --dataset), reached without a model."""
-import importlib.util
+import argparse
 import json
 import os.path as osp
 
@@ -12,14 +12,7 @@ from mmengine.config import Config
 
 from hg_plugin.evaluation.prediction_files import PredictionFileError
 from tests.conftest import ROOT
-
-
-def tool(name: str):
-    spec = importlib.util.spec_from_file_location(
-        name.replace('/', '_'), osp.join(ROOT, 'tools', name + '.py'))
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+from tests.helpers.tools import load_tool as tool
 
 
 @pytest.fixture(scope='module')
@@ -67,7 +60,7 @@ def test_boxes_are_checked_against_the_image(infer, boxes, message):
 
 
 def test_onnx_backend_names_its_model(infer, tmp_path):
-    args = infer.parse_args.__globals__['argparse'].Namespace(
+    args = argparse.Namespace(
         onnx=str(tmp_path / 'nope.onnx'), kpt_thr=0.)
     with pytest.raises(infer.InputError, match=r'--onnx .*nope\.onnx does '
                        'not exist'):
@@ -106,7 +99,7 @@ def test_train_and_test_options_the_config_lacks():
     cfg = Config.fromfile(osp.join(ROOT, 'configs', 'hg2_synthetic.py'))
     cfg.pop('auto_scale_lr', None)
     train = tool('train')
-    args = train.parse_args.__globals__['argparse'].Namespace(
+    args = argparse.Namespace(
         work_dir=None, amp=False, resume=None, auto_scale_lr=True,
         cfg_options=None, launcher='none', no_validate=False,
         config='x.py')
@@ -116,7 +109,7 @@ def test_train_and_test_options_the_config_lacks():
     test = tool('test')
     cfg = Config.fromfile(osp.join(ROOT, 'configs', 'hg2_synthetic.py'))
     cfg.default_hooks.pop('visualization')
-    args = test.parse_args.__globals__['argparse'].Namespace(
+    args = argparse.Namespace(
         launcher='none', checkpoint='c.pth', work_dir='w', config='x.py',
         show_dir='vis', interval=1, dump=None, cfg_options=None)
     with pytest.raises(ValueError, match='--show-dir: the config has no '
