@@ -148,3 +148,31 @@ def test_backbone_norm_cfg_it_cannot_build():
                        "'NoSuchNorm'}"):
         StackedHourglass(num_stacks=1, feat_channels=8, stem_channels=(4, 8),
                          norm_cfg=dict(type='NoSuchNorm'))
+
+
+def test_checkpoint_of_a_network_the_backbone_cannot_build(tmp_path):
+    from hg_plugin.converters.checkpoints import (CheckpointConversionError,
+                                                  convert_file)
+
+    # bearpaw's stem and head, but no hourglass: 0 stacks, order 0
+    path = str(tmp_path / 'no_hourglass.pth')
+    torch.save({'conv1.weight': torch.zeros(64, 3, 7, 7),
+                'layer1.0.conv3.weight': torch.zeros(128, 64, 1, 1),
+                'layer2.0.conv3.weight': torch.zeros(256, 128, 1, 1),
+                'layer3.0.conv3.weight': torch.zeros(256, 128, 1, 1),
+                'score.0.weight': torch.zeros(16, 256, 1, 1)}, path)
+    with pytest.raises(CheckpointConversionError,
+                       match=r'no_hourglass\.pth: .*num_stacks.* 0'):
+        convert_file(path, 'bearpaw')
+
+
+def test_export_refuses_a_model_without_the_plugin_decoder(tmp_path):
+    pytest.importorskip('onnx')
+    from hg_plugin.deployment.onnx_export import export
+    from tests.helpers.models import small_config
+    cfg = small_config(str(tmp_path / 'cfg.py'), stacks=1)
+    with open(cfg, 'a') as f:
+        f.write('model.update(head=dict(decoder=None))\n')
+    with pytest.raises(ValueError, match=r'cfg\.py: not a plugin model'):
+        export(cfg, None, str(tmp_path / 'out.onnx'))
+    assert sorted(p.name for p in tmp_path.iterdir()) == ['cfg.py']

@@ -135,3 +135,35 @@ def test_checkpoint_converter_dataset_must_fit(tmp_path):
     assert proc.returncode != 0
     assert 'plain.pth: 11 heatmaps, but mpii has 16 joints' in proc.stderr
     assert not osp.exists(tmp_path / 'out.pth')
+
+
+def test_infer_names_a_missing_config(infer, tmp_path):
+    args = argparse.Namespace(config=str(tmp_path / 'nope.py'))
+    with pytest.raises(infer.InputError, match=r'config .*nope\.py does not '
+                       'exist'):
+        infer.PytorchBackend(args)
+
+
+def test_infer_says_which_picture_it_could_not_write(infer, tmp_path,
+                                                     monkeypatch):
+    import cv2
+
+    class Backend:  # stands in for the model: one person, two joints
+        keypoint_names = ['a', 'b']
+
+        def __init__(self, args):
+            pass
+
+        def __call__(self, img, bboxes):
+            return (np.array([[0, 0, 8, 8]]), np.zeros((1, 2, 2)),
+                    np.ones((1, 2)), img)
+
+    img = tmp_path / 'in.png'
+    cv2.imwrite(str(img), np.zeros((8, 8, 3), np.uint8))
+    monkeypatch.setattr(infer, 'PytorchBackend', Backend)
+    monkeypatch.setattr(cv2, 'imwrite', lambda *a: False)
+    args = argparse.Namespace(input=str(img), bboxes=None, backend='pytorch',
+                              out_dir=str(tmp_path / 'out'))
+    with pytest.raises(OSError, match=r'could not write .*out/in\.png'):
+        infer.run(args)
+    assert not (tmp_path / 'out' / 'predictions.json').exists()
