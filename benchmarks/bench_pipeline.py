@@ -50,7 +50,11 @@ def main() -> None:
                         help='images/s a GPU trains at (8 stacks), for the '
                         'number of workers that keep up')
     args = parser.parse_args()
-    cv2.setNumThreads(1)  # one data worker: one thread (mmpose's setting)
+    # one data worker: one thread (mmpose's setting for OpenCV; PyTorch's
+    # DataLoader sets torch's own in each worker)
+    cv2.setNumThreads(1)
+    import torch
+    torch.set_num_threads(1)
     from hg_plugin.synthetic import generate_split
     with tempfile.TemporaryDirectory() as root:
         generate_split(root, 'train', args.people, seed=0,
