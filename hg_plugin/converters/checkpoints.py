@@ -124,6 +124,10 @@ def infer_architecture(state: Dict[str, Tensor], source: str,
         if key not in state:
             raise CheckpointConversionError(
                 f'{path}: no {key!r}: not a complete {source} network')
+        if state[key].ndim <= dim:
+            raise CheckpointConversionError(
+                f'{path}: {key!r} has shape {tuple(state[key].shape)}, '
+                f'not a {source} convolution weight')
         return state[key].shape[dim]
 
     def count(pattern: str) -> int:

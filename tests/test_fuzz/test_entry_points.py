@@ -514,3 +514,17 @@ def test_long_run_defect_princeton_without_hourglass_keys(tmp_path):
     with pytest.raises(CheckpointConversionError, match=r"checkpoint\.pt: "
                        r"no 'hgs\.0\.0\.\*up1\*' keys"):
         convert_file(path, 'princeton-vl')
+
+
+def test_long_run_defect_a_scalar_stem_weight(tmp_path):
+    # found by the 10,000-example run of the converter (after 6,181): a
+    # stem convolution's weight replaced by a scalar raised a bare
+    # IndexError while the stem's channels were inferred
+    state = random_state(SMALL)
+    state['pre.1.conv3.conv.weight'] = torch.tensor(1.)
+    path = str(tmp_path / 'checkpoint.pt')
+    save_princeton(path, state)
+    with pytest.raises(CheckpointConversionError, match=r"checkpoint\.pt: "
+                       r"'pre\.1\.conv3\.conv\.weight' has shape \(\), not "
+                       'a princeton-vl convolution weight'):
+        convert_file(path, 'princeton-vl')
