@@ -33,6 +33,33 @@ def test_forward_runs_in_bf16_and_the_step_updates_fp32_weights():
         assert not torch.equal(mine.detach(), theirs.detach())
 
 
+def test_a_training_step_of_the_plugin_model_in_bf16(tmp_path):
+    # what tools/train.py --amp runs on a CPU: the whole model's loss (the
+    # head's accuracy included) under bf16 autocast, then an fp32 update
+    from mmpose.registry import MODELS
+
+    from tests.helpers.models import small_config
+    from tests.test_configs import batch
+    cfg = Config.fromfile(small_config(str(tmp_path / 'cfg.py')))
+    torch.manual_seed(0)
+    model = MODELS.build(cfg.model)
+    inputs, samples = batch(cfg, n=2)
+    fp32 = model(inputs, samples, mode='loss')
+    before = copy.deepcopy(model.state_dict())
+    wrapper = AutocastOptimWrapper(
+        optimizer=torch.optim.SGD(model.parameters(), lr=0.1))
+    with wrapper.optim_context(model):
+        bf16 = model(inputs, samples, mode='loss')
+    torch.testing.assert_close(bf16['loss_kpt'].float(), fp32['loss_kpt'],
+                               rtol=0.05, atol=0)
+    assert 0 <= float(bf16['acc_pose']) <= 1
+    wrapper.update_params(bf16['loss_kpt'])
+    after = model.state_dict()
+    assert all(after[k].dtype == v.dtype for k, v in before.items())
+    key = 'backbone.stacks.1.heatmap.weight'  # the last stack's output
+    assert not torch.equal(after[key], before[key])
+
+
 @pytest.mark.parametrize('dtype', ['float99', 'nn', 3])
 def test_unknown_dtype_is_refused(dtype):
     model = nn.Linear(2, 2)

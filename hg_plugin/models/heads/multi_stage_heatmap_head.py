@@ -175,8 +175,10 @@ class MultiStageHeatmapHead(BaseHead):
                     self.loss_module, nn.ModuleList) else self.loss_module)
             w = 1. if self.loss_weights is None else self.loss_weights[i]
             loss = loss + w * loss_fn(pred, gt, weights)
+        # float(): under bf16 autocast (--amp on a CPU) the heatmaps are
+        # bf16, which numpy has no type for (mmpose's heads assume fp16)
         _, acc, _ = pose_pck_accuracy(
-            output=to_numpy(stage_heatmaps[-1]),
+            output=to_numpy(stage_heatmaps[-1].float()),
             target=to_numpy(gt),
             mask=to_numpy(weights) > 0)
         return dict(
