@@ -1,7 +1,9 @@
 import os.path as osp
 import re
+import shutil
 
 from setuptools import find_packages, setup
+from setuptools.command.build_py import build_py
 
 HERE = osp.dirname(osp.abspath(__file__))
 
@@ -19,6 +21,21 @@ def parse_requirements(name: str) -> list:
         return [line for line in lines if line]
 
 
+class BuildPyWithConfigs(build_py):
+    """Ship ``configs/`` inside the package, in ``hg_plugin/.mim/configs``
+    (where mmpose keeps its own), so that an installed plugin finds its
+    datasets' metainfo files and a user its configs
+    (``hg_plugin.utils.configs.config_path``)."""
+
+    def run(self) -> None:
+        super().run()
+        target = osp.join(self.build_lib, 'hg_plugin', '.mim', 'configs')
+        if osp.isdir(target):
+            shutil.rmtree(target)
+        shutil.copytree(osp.join(HERE, 'configs'), target,
+                        ignore=shutil.ignore_patterns('__pycache__'))
+
+
 setup(
     name='hg_plugin',
     version=get_version(),
@@ -28,8 +45,7 @@ setup(
     if osp.exists(osp.join(HERE, 'README.md')) else '',
     long_description_content_type='text/markdown',
     packages=find_packages(exclude=('tests', 'tests.*', 'configs', 'tools')),
-    package_data={'hg_plugin': ['datasets/metainfo/*.py']},
-    include_package_data=True,
+    cmdclass={'build_py': BuildPyWithConfigs},
     python_requires='>=3.9',
     # ranges, never pins: an environment that meets them is left as it is
     install_requires=parse_requirements('runtime'),

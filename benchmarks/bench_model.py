@@ -21,13 +21,12 @@ same config, in the same process.
 project).
 """
 import argparse
-import importlib.util
 import json
-import time
 from typing import Callable, Dict, List, Tuple
 
 import torch
 import torch.nn as nn
+from common import images_per_second, load_extra
 
 
 def config_backbone(path: str,
@@ -94,11 +93,7 @@ class Case:
             self.model(self.x)
 
     def speed(self, fn: Callable[[], None], steps: int) -> float:
-        fn()  # warm-up
-        start = time.perf_counter()
-        for _ in range(steps):
-            fn()
-        return self.batch * steps / (time.perf_counter() - start)
+        return images_per_second(fn, self.batch, steps)
 
 
 def build_cases(args) -> Dict[str, List[Case]]:
@@ -120,11 +115,7 @@ def build_cases(args) -> Dict[str, List[Case]]:
             cases.append(Case(f"mmpose HourglassNet x{stacks} fp32", hg52,
                               size, args.batch))
         for spec in args.extra:
-            file, factory = spec.split(':')
-            module = importlib.util.module_from_spec(
-                importlib.util.spec_from_file_location('extra', file))
-            module.__spec__.loader.exec_module(module)
-            model, layout = getattr(module, factory)(stacks)
+            factory, model, layout = load_extra(spec, stacks)
             cases.append(Case(f'{factory} x{stacks} fp32', model, size,
                               args.batch, layout))
         groups[name] = cases
@@ -147,9 +138,9 @@ def main() -> None:
     parser.add_argument('--json')
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    from hg_plugin.engine import cpu_supports_bf16
+    from hg_plugin.utils.cpu import native_bf16
     print(f'torch {torch.__version__}, {args.threads} threads, batch '
-          f'{args.batch}; native bf16 on this CPU: {cpu_supports_bf16()}')
+          f'{args.batch}; native bf16 on this CPU: {native_bf16()}')
     groups = build_cases(args)
     best: Dict[Tuple[str, str], float] = {}
     modes = (('train', 'train_step'), ) if args.train else ()

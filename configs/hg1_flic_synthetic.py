@@ -2,9 +2,7 @@
 # hourglass and FLIC's 11 joints, crops and metric (as hg1_flic.py).
 _base_ = ['./hg2_synthetic.py']
 
-model = dict(
-    backbone=dict(num_stacks=1, num_keypoints=11),
-    head=dict(in_channels=11, out_channels=11))
+model = dict(backbone=dict(num_stacks=1, num_keypoints=11))
 
 # the FLIC records' centre and scale are the crop itself (padding 1.0)
 train_pipeline = [

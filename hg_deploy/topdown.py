@@ -1,19 +1,23 @@
-"""The test-time path of a plugin config, for an ONNX model that
-``tools/deployment/pytorch2onnx.py`` exported: crop each person as
-``GetBBoxCenterScale`` + ``TopdownAffine`` do, normalise as the config's
-data preprocessor, run the network, average with the flipped crop as
-mmpose's flip test (``flip_heatmaps``), decode as ``GaussianHeatmap``
-(argmax, quarter-pixel shift) and map the keypoints back to the image as
-``TopdownPoseEstimator`` does. The settings travel in the ONNX file's
-metadata (``hg_plugin``), so the file alone is enough.
+"""The test-time path of a plugin config around its network, in numpy and
+OpenCV: crop each person as ``GetBBoxCenterScale`` + ``TopdownAffine`` do,
+normalise as the config's data preprocessor, run the network, average with
+the flipped crop as mmpose's flip test (``flip_heatmaps``), decode as
+``GaussianHeatmap`` (argmax, quarter-pixel shift) and map the keypoints
+back to the image as ``TopdownPoseEstimator`` does.
+
+:class:`TopdownPipeline` does this around any network given as a function
+of the input batch; :class:`TopdownOnnxRuntime` runs a model that
+``tools/deployment/pytorch2onnx.py`` exported, whose metadata
+(``metadata.py``) carries the settings, so the file alone is enough.
 """
-import json
-from typing import Dict, Sequence, Tuple
+from typing import Callable, Dict, Optional, Sequence, Tuple
 
 import cv2
 import numpy as np
 
-METADATA_KEY = 'hg_plugin'
+from .metadata import KEY, MetadataError, decode
+
+Network = Callable[[np.ndarray], np.ndarray]
 
 
 def warp_matrix(center: np.ndarray, scale: np.ndarray,
@@ -67,8 +71,10 @@ def decode_heatmaps(heatmaps: np.ndarray, scale_factor: Sequence[float],
 
 def draw_pose(img: np.ndarray, keypoints: np.ndarray, scores: np.ndarray,
               skeleton: Sequence[Sequence[int]], kpt_thr: float = 0.,
-              radius: int = 3) -> np.ndarray:
-    """A copy of the BGR image with each person's joints and limbs."""
+              radius: int = 3, bboxes: Optional[np.ndarray] = None
+              ) -> np.ndarray:
+    """A copy of the BGR image with each person's limbs, joints and (if
+    given) box."""
     out = img.copy()
     for kpts, sc in zip(keypoints, scores):
         for a, b in skeleton:
@@ -78,49 +84,44 @@ def draw_pose(img: np.ndarray, keypoints: np.ndarray, scores: np.ndarray,
         for (x, y), s in zip(kpts, sc):
             if s > kpt_thr:
                 cv2.circle(out, (int(x), int(y)), radius, (0, 255, 0), -1)
+    for x1, y1, x2, y2 in ([] if bboxes is None else
+                           np.asarray(bboxes)[:, :4].astype(int)):
+        cv2.rectangle(out, (x1, y1), (x2, y2), (0, 255, 0), 1)
     return out
 
 
-class TopdownOnnxRuntime:
-    """Keypoints of the people in given boxes, with an exported model.
+class TopdownPipeline:
+    """Keypoints of the people in given boxes, around any heatmap network.
 
     Args:
-        onnx_file (str): A model written by
-            ``tools/deployment/pytorch2onnx.py``.
-        providers (sequence[str]): onnxruntime execution providers.
-            Defaults to ``('CPUExecutionProvider', )``.
-        flip_test (bool, optional): Override the config's flip test.
+        meta (dict): The settings of ``metadata.py`` (an exported model's
+            metadata, or ``hg_plugin.deployment.pipeline_settings`` of a
+            config).
+        network (callable): (N, 3, h, w) float32 inputs -> (N, K, h/4,
+            w/4) heatmaps, numpy in and out.
+        input_size (tuple[int, int], optional): The crop (w, h), for a
+            network that takes any size. Defaults to the settings'.
+        flip_test (bool, optional): Override the settings' flip test.
 
-    Example:
-        >>> runtime = TopdownOnnxRuntime('hg2.onnx')
-        >>> keypoints, scores = runtime(cv2.imread('person.jpg'),
-        ...                             [[10, 20, 200, 400]])
+    The stages (:meth:`preprocess`, :meth:`infer`, :meth:`postprocess`)
+    can be called one by one, e.g. to batch the crops of several frames.
     """
 
-    def __init__(self, onnx_file: str,
-                 providers: Sequence[str] = ('CPUExecutionProvider', ),
-                 flip_test: bool = None) -> None:
-        import onnxruntime as ort
-        try:
-            self.session = ort.InferenceSession(
-                onnx_file, providers=list(providers))
-        except Exception as e:  # onnxruntime raises its own types
-            raise ValueError(f'{onnx_file}: not a loadable ONNX model '
-                             f'({str(e)[:200]})') from None
-        custom = self.session.get_modelmeta().custom_metadata_map
-        if METADATA_KEY not in custom:
-            raise ValueError(
-                f'{onnx_file}: no {METADATA_KEY!r} metadata; export it with '
-                'tools/deployment/pytorch2onnx.py')
-        self.meta: Dict = json.loads(custom[METADATA_KEY])
-        self.input_name = self.session.get_inputs()[0].name
-        batch = self.session.get_inputs()[0].shape[0]
-        self.batch = batch if isinstance(batch, int) else None
+    def __init__(self, meta: Dict, network: Network,
+                 input_size: Optional[Sequence[int]] = None,
+                 flip_test: Optional[bool] = None) -> None:
+        self.meta = dict(meta)
+        if input_size is not None:
+            self.meta['input_size'] = [int(v) for v in input_size]
         if flip_test is not None:
-            self.meta['flip_test'] = flip_test
+            self.meta['flip_test'] = bool(flip_test)
         if self.meta['refine'] not in ('quarter', 'none'):
-            raise ValueError(f"{onnx_file}: refine {self.meta['refine']!r} "
-                             "is not supported here ('quarter' or 'none')")
+            raise ValueError(f"refine {self.meta['refine']!r} is not "
+                             "supported here ('quarter' or 'none')")
+        self.network = network
+        m = self.meta
+        self._mean = np.asarray(m['mean'], np.float32).reshape(1, 3, 1, 1)
+        self._std = np.asarray(m['std'], np.float32).reshape(1, 3, 1, 1)
 
     @property
     def keypoint_names(self) -> list:
@@ -152,14 +153,82 @@ class TopdownOnnxRuntime:
         x = np.ascontiguousarray(x.transpose(0, 3, 1, 2)).astype(np.float32)
         if m['divisor'] != 1:
             x /= np.float32(m['divisor'])
-        mean = np.asarray(m['mean'], np.float32).reshape(1, 3, 1, 1)
-        std = np.asarray(m['std'], np.float32).reshape(1, 3, 1, 1)
-        return (x - mean) / std
+        return (x - self._mean) / self._std
 
-    def heatmaps(self, inputs: np.ndarray) -> np.ndarray:
-        """Run the network, in the model's batch size if it is fixed."""
+    def preprocess(self, img: np.ndarray, bboxes: Sequence[Sequence[float]]
+                   ) -> Tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Network inputs (N, 3, h, w), box centres and sizes (N, 2) of
+        the boxes (N, 4) of a BGR uint8 image."""
+        if not isinstance(img, np.ndarray) or img.ndim != 3 or \
+                img.shape[2] != 3 or img.dtype != np.uint8:
+            raise ValueError('TopdownPipeline: the image must be an '
+                             '(H, W, 3) uint8 BGR array')
+        bboxes = np.asarray(bboxes, np.float32).reshape(-1, 4)
+        if not len(bboxes):
+            w, h = self.meta['input_size']
+            empty = np.zeros((0, 2), np.float32)
+            return np.zeros((0, 3, h, w), np.float32), empty, empty
+        crops, centers, scales = zip(*(self.crop(img, b) for b in bboxes))
+        return (self.normalise(np.stack(crops)), np.stack(centers),
+                np.stack(scales))
+
+    def infer(self, inputs: np.ndarray) -> np.ndarray:
+        """Heatmaps of the inputs, averaged with the flipped inputs'
+        flipped back where the settings flip-test."""
+        m = self.meta
+        if not m['flip_test']:
+            return self.network(inputs)
+        both = self.network(np.concatenate([inputs, inputs[..., ::-1]]))
+        hm, flipped = both[:len(inputs)], both[len(inputs):]
+        flipped = flipped[..., ::-1][:, m['flip_indices']]
+        if m['shift_heatmap']:
+            flipped = np.concatenate([flipped[..., :1], flipped[..., :-1]],
+                                     axis=-1)
+        return (hm + flipped) * 0.5
+
+    def postprocess(self, heatmaps: np.ndarray, centers: np.ndarray,
+                    scales: np.ndarray) -> Tuple[np.ndarray, np.ndarray]:
+        """Keypoints (N, K, 2) in image pixels and scores (N, K)."""
+        size = np.asarray(self.meta['input_size'], np.float32)
+        # input pixels per heatmap pixel, from the heatmaps themselves (a
+        # network exported for any size gives a quarter of any input)
+        scale_factor = size / np.array(heatmaps.shape[:1:-1], np.float32)
+        kpts, scores = decode_heatmaps(heatmaps, scale_factor,
+                                       self.meta['refine'])
+        kpts = (kpts / size * scales[:, None] + centers[:, None] -
+                0.5 * scales[:, None])
+        return kpts, scores
+
+    def __call__(self, img: np.ndarray, bboxes: Sequence[Sequence[float]]
+                 ) -> Tuple[np.ndarray, np.ndarray]:
+        """Keypoints (N, K, 2) in image pixels and scores (N, K) of the
+        people in ``bboxes`` (N, 4) of a BGR uint8 image."""
+        inputs, centers, scales = self.preprocess(img, bboxes)
+        if not len(inputs):
+            k = len(self.keypoint_names)
+            return np.zeros((0, k, 2), np.float32), np.zeros((0, k))
+        return self.postprocess(self.infer(inputs), centers, scales)
+
+
+class OnnxNetwork:
+    """An exported model in an onnxruntime session, as a function of the
+    input batch: (N, 3, h, w) -> the last stack's (N, K, h/4, w/4)
+    heatmaps, run in the model's batch size where that is fixed."""
+
+    def __init__(self, session, output: str = 'last_stack') -> None:
+        self.session = session
+        self.input_name = session.get_inputs()[0].name
+        batch = session.get_inputs()[0].shape[0]
+        self.batch = batch if isinstance(batch, int) else None
+        self.all_stacks = output == 'all_stacks'
+
+    def _run(self, inputs: np.ndarray) -> np.ndarray:
+        out = self.session.run(None, {self.input_name: inputs})[0]
+        return out[:, -1] if self.all_stacks else out
+
+    def __call__(self, inputs: np.ndarray) -> np.ndarray:
         if self.batch is None:
-            return self.session.run(None, {self.input_name: inputs})[0]
+            return self._run(inputs)
         outs = []
         for i in range(0, len(inputs), self.batch):
             chunk = inputs[i:i + self.batch]
@@ -167,39 +236,62 @@ class TopdownOnnxRuntime:
             if pad:
                 chunk = np.concatenate(
                     [chunk, np.zeros((pad, ) + chunk.shape[1:], chunk.dtype)])
-            outs.append(self.session.run(
-                None, {self.input_name: chunk})[0][:len(chunk) - pad])
+            outs.append(self._run(chunk)[:len(chunk) - pad])
         return np.concatenate(outs)
 
-    def __call__(self, img: np.ndarray, bboxes: Sequence[Sequence[float]]
-                 ) -> Tuple[np.ndarray, np.ndarray]:
-        """Keypoints (N, K, 2) in image pixels and scores (N, K) of the
-        people in ``bboxes`` (N, 4) of a BGR uint8 image."""
-        if not isinstance(img, np.ndarray) or img.ndim != 3 or \
-                img.shape[2] != 3 or img.dtype != np.uint8:
-            raise ValueError('TopdownOnnxRuntime: the image must be an '
-                             '(H, W, 3) uint8 BGR array')
-        bboxes = np.asarray(bboxes, np.float32).reshape(-1, 4)
-        k = len(self.meta['keypoint_names'])
-        if not len(bboxes):
-            return np.zeros((0, k, 2), np.float32), np.zeros((0, k))
-        crops, centers, scales = zip(*(self.crop(img, b) for b in bboxes))
-        inputs = self.normalise(np.stack(crops))
-        m = self.meta
-        if m['flip_test']:
-            both = self.heatmaps(
-                np.concatenate([inputs, inputs[..., ::-1]]))
-            hm, flipped = both[:len(inputs)], both[len(inputs):]
-            flipped = flipped[..., ::-1][:, m['flip_indices']]
-            if m['shift_heatmap']:
-                flipped = np.concatenate(
-                    [flipped[..., :1], flipped[..., :-1]], axis=-1)
-            hm = (hm + flipped) * 0.5
-        else:
-            hm = self.heatmaps(inputs)
-        kpts, scores = decode_heatmaps(hm, m['scale_factor'], m['refine'])
-        size = np.asarray(m['input_size'], np.float32)
-        scales, centers = np.stack(scales), np.stack(centers)
-        kpts = (kpts / size * scales[:, None] + centers[:, None] -
-                0.5 * scales[:, None])
-        return kpts, scores
+
+class TopdownOnnxRuntime(TopdownPipeline):
+    """Keypoints of the people in given boxes, with an exported model.
+
+    Args:
+        onnx_file (str): A model written by
+            ``tools/deployment/pytorch2onnx.py`` (fp32 or int8, the last
+            stack or all stacks, a fixed or a dynamic size).
+        providers (sequence[str]): onnxruntime execution providers.
+            Defaults to ``('CPUExecutionProvider', )``.
+        flip_test (bool, optional): Override the config's flip test.
+        input_size (tuple[int, int], optional): The crop (w, h) for a
+            model exported with ``--dynamic-shape``. Defaults to the
+            config's.
+        threads (int, optional): onnxruntime's intra-op threads.
+            Defaults to onnxruntime's choice.
+
+    Example:
+        >>> runtime = TopdownOnnxRuntime('hg2.onnx')
+        >>> keypoints, scores = runtime(cv2.imread('person.jpg'),
+        ...                             [[10, 20, 200, 400]])
+    """
+
+    def __init__(self, onnx_file: str,
+                 providers: Sequence[str] = ('CPUExecutionProvider', ),
+                 flip_test: Optional[bool] = None,
+                 input_size: Optional[Sequence[int]] = None,
+                 threads: Optional[int] = None) -> None:
+        import onnxruntime as ort
+        options = ort.SessionOptions()
+        if threads:
+            options.intra_op_num_threads = threads
+        try:
+            session = ort.InferenceSession(onnx_file, options,
+                                           providers=list(providers))
+        except Exception as e:  # onnxruntime raises its own types
+            raise ValueError(f'{onnx_file}: not a loadable ONNX model '
+                             f'({str(e)[:200]})') from None
+        custom = session.get_modelmeta().custom_metadata_map
+        if KEY not in custom:
+            raise MetadataError(
+                f'{onnx_file}: no {KEY!r} metadata; export it with '
+                'tools/deployment/pytorch2onnx.py')
+        meta = decode(custom[KEY], onnx_file)
+        if input_size is not None and not meta['dynamic_shape'] and \
+                list(input_size) != list(meta['input_size']):
+            raise ValueError(
+                f'{onnx_file}: exported for {meta["input_size"]} crops '
+                f'(w, h), not {list(input_size)}; export it with '
+                '--dynamic-shape to choose the size at run time')
+        try:
+            super().__init__(meta, OnnxNetwork(session, meta['output']),
+                             input_size, flip_test)
+        except ValueError as e:
+            raise ValueError(f'{onnx_file}: {e}') from None
+        self.session = session

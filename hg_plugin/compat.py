@@ -17,8 +17,10 @@ pickles its statistics functions as ``getattr(HistoryBuffer, 'min')``;
 instead of allowing ``builtins.getattr`` (any attribute of any allowed
 object, e.g. a function's ``__globals__``), that name is bound to a getattr
 that only returns those functions. mmengine's loader of local files is
-replaced by :func:`load_from_local`, which refuses any other global with an
-error naming the file and the globals, and names a missing or damaged file.
+replaced by :func:`load_from_local`, the plugin's one safe loader
+(``hg_plugin.utils.io.load_torch_file``): it refuses any other global with
+an error naming the file and the globals, and names a missing or damaged
+file.
 
 ``keypoint-drawing`` (numpy without the conversion of a one-element array
 to a scalar, numpy >= 2.4 here): mmpose 1.3.2's visualizer passes
@@ -27,9 +29,6 @@ to a scalar, numpy >= 2.4 here): mmpose 1.3.2's visualizer passes
 ``TypeError``; the patched ``draw_circles`` hands OpenCV the scalar.
 """
 import os
-import os.path as osp
-import pickle
-import zipfile
 from typing import Callable, List, Optional
 
 import numpy as np
@@ -40,12 +39,10 @@ from mmengine.utils import digit_version
 from mmpose.visualization.opencv_backend_visualizer import \
     OpencvBackendVisualizer
 
+from .utils.io import GETATTR_REFUSAL, UnsafeCheckpointError, load_torch_file
+
 ENV_SWITCH = 'HG_PLUGIN_NO_COMPAT'
 APPLIED: List[str] = []
-
-
-class UnsafeCheckpointError(pickle.UnpicklingError):
-    """A checkpoint that would run code other than tensor reconstruction."""
 
 
 def history_buffer_getattr(obj: object, name: str) -> Callable:
@@ -57,7 +54,7 @@ def history_buffer_getattr(obj: object, name: str) -> Callable:
     if obj is HistoryBuffer and name in allowed:
         return getattr(HistoryBuffer, name)
     raise UnsafeCheckpointError(
-        f'checkpoint asks for getattr({obj!r:.60}, {name!r:.60}); only '
+        f'{GETATTR_REFUSAL}({obj!r:.60}, {name!r:.60}); only '
         'HistoryBuffer statistics functions are allowed')
 
 
@@ -86,62 +83,9 @@ def load_from_local(filename: str,
                     map_location: Optional[str] = None,
                     **kwargs) -> dict:
     """mmengine's ``load_from_local`` (same name, so that mmengine's log
-    says ``Loads checkpoint by local backend``), loading with
-    ``weights_only=True`` and naming the file in every error."""
-    filename = osp.expanduser(filename)
-    if not osp.isfile(filename):
-        raise FileNotFoundError(f'checkpoint {filename} does not exist')
-    check_integrity(filename)
-    try:
-        return torch.load(filename, map_location=map_location,
-                          weights_only=True)
-    except pickle.UnpicklingError as e:
-        refusal = [line for line in str(e).splitlines()
-                   if line.startswith('checkpoint asks for getattr')]
-        if refusal:  # history_buffer_getattr's, wrapped by torch
-            raise UnsafeCheckpointError(
-                f'checkpoint {filename}: {refusal[0]}') from None
-        try:
-            unsafe = torch.serialization.get_unsafe_globals_in_checkpoint(
-                filename)
-        except Exception:  # not a zip checkpoint at all
-            unsafe = []
-        if unsafe:
-            raise UnsafeCheckpointError(
-                f'checkpoint {filename} refers to {unsafe}, which loading '
-                'it would execute; it is not a plain mmengine checkpoint. '
-                'If you trust the file, allowlist them with '
-                'torch.serialization.add_safe_globals') from None
-        raise UnsafeCheckpointError(
-            f'checkpoint {filename} cannot be loaded safely: {e}') from None
-    except Exception as e:  # torch raises many types for damaged files
-        raise RuntimeError(
-            f'checkpoint {filename} is damaged or not a torch file '
-            f'({type(e).__name__}: {str(e)[:300]})') from None
-
-
-def check_integrity(filename: str) -> None:
-    """Refuse a damaged zip checkpoint (torch's format since 1.6) by the
-    CRC32 of each member: torch does not check them, so flipped bytes in a
-    tensor would load as silently wrong weights."""
-    try:
-        with zipfile.ZipFile(filename) as archive:
-            bad = archive.testzip()
-    except zipfile.BadZipFile:
-        try:
-            damaged = zipfile.is_zipfile(filename)
-        except zipfile.BadZipFile:  # a damaged zip64 end record
-            damaged = True
-        if damaged:
-            raise RuntimeError(f'checkpoint {filename} is damaged (not a '
-                               'complete zip archive)') from None
-        return  # a legacy (pre-1.6) file: torch.load checks what it can
-    except (OSError, EOFError, ValueError, NotImplementedError) as e:
-        raise RuntimeError(f'checkpoint {filename} is damaged '
-                           f'({type(e).__name__}: {e})') from None
-    if bad is not None:
-        raise RuntimeError(f'checkpoint {filename} is damaged: its member '
-                           f'{bad} fails its CRC check')
+    says ``Loads checkpoint by local backend``): the plugin's safe loader,
+    :func:`hg_plugin.utils.io.load_torch_file`."""
+    return load_torch_file(filename, map_location)
 
 
 def _scalar_radius(draw_circles: Callable) -> Callable:

@@ -17,6 +17,10 @@ KNOWN_HARMLESS = [
      "mmpose's GetBBoxCenterScale says, for every person of a dataset that "
      "gives the box (all of mmpose's body datasets), that it applies its "
      'padding to that box, which is what the configs ask for.'),
+    (UserWarning, 'The metainfo config file "configs/_base_/datasets/',
+     "mmpose's datasets (CocoDataset, ...) name their metainfo file by its "
+     "path in mmpose's own checkout; away from one, mmpose reads the same "
+     'file from its installed copy, as the warning says.'),
 ]
 
 # the start of an mmengine log message, why it is harmless

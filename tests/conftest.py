@@ -19,16 +19,20 @@ settings.register_profile(
 settings.load_profile(os.environ.get('HYPOTHESIS_PROFILE', 'ci'))
 
 ROOT = osp.dirname(osp.dirname(osp.abspath(__file__)))
-SHARED_DATA = osp.join(ROOT, '..', 'shared', 'data')
+# the real MPII and FLIC annotation files, published prediction files and
+# a few COCO pictures, which this repository does not ship
+REFERENCE_DATA = os.environ.get('HG_REFERENCE_DATA') or osp.join(
+    ROOT, '..', 'shared', 'data')
 
 
 @pytest.fixture(scope='session')
 def shared_data() -> str:
-    """``../shared/data`` (real annotation and prediction files)."""
-    if not osp.isdir(SHARED_DATA):
-        pytest.skip(f'reference data folder {SHARED_DATA} is absent (it is '
-                    'provided on CI and development machines only)')
-    return SHARED_DATA
+    """The reference data folder (``$HG_REFERENCE_DATA``, default
+    ``../shared/data``)."""
+    if not osp.isdir(REFERENCE_DATA):
+        pytest.skip(f'reference data folder {REFERENCE_DATA} is absent: set '
+                    'HG_REFERENCE_DATA to a copy of it')
+    return REFERENCE_DATA
 
 
 @pytest.fixture(scope='session')
@@ -42,6 +46,15 @@ def synthetic_root(tmp_path_factory) -> str:
     generate_split(root, 'val', 8, seed=2, size=(128, 128), first_index=24,
                    progress=False)
     return root
+
+
+@pytest.fixture(scope='session')
+def trained_demo(tmp_path_factory) -> dict:
+    """A small model trained on synthetic people (tests/helpers/
+    trained.py): its config, checkpoint, data and Mean PCKh before and
+    after training."""
+    from tests.helpers.trained import train_demo
+    return train_demo(str(tmp_path_factory.mktemp('trained')))
 
 
 def pytest_configure(config):

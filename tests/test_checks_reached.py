@@ -115,7 +115,7 @@ def test_video_writer_failure_leaves_nothing(tmp_path, monkeypatch):
 
     import cv2
 
-    from hg_plugin.synthetic.video import write_video
+    from hg_plugin.apis.video import write_video
 
     class Closed:
         def __init__(self, *args):
@@ -124,8 +124,12 @@ def test_video_writer_failure_leaves_nothing(tmp_path, monkeypatch):
         def isOpened(self):
             return False
 
+        def release(self):
+            pass
+
     monkeypatch.setattr(cv2, 'VideoWriter', Closed)
-    with pytest.raises(RuntimeError, match='OpenCV cannot write an MP4'):
+    with pytest.raises(OSError, match=r'OpenCV cannot write an MP4 to '
+                       r'.*v\.mp4'):
         write_video(str(tmp_path / 'v.mp4'), np.zeros((2, 8, 8, 3),
                                                       np.uint8))
     assert os.listdir(tmp_path) == []

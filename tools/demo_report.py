@@ -98,8 +98,7 @@ def main() -> None:
     os.makedirs(args.out_dir, exist_ok=True)
     model = init_model(cfg, args.checkpoint, device='cpu')
     people = validation_people(cfg)
-    names = [model.dataset_meta['keypoint_id2name'][i]
-             for i in range(model.dataset_meta['num_keypoints'])]
+    names = joint_names(model.dataset_meta)
 
     gt = np.stack([p['keypoints'][0] for p in people])
     mask = np.stack([p['keypoints_visible'][0] for p in people]) >= 0.5

@@ -11,49 +11,15 @@ unweighted mean of the 14 joints other than pelvis and thorax, as the
 published tables) or PCK@0.2 by torso size (FLIC).
 """
 import argparse
-import os.path as osp
 import sys
 
 from hg_plugin.datasets.metainfo import dataset_metainfo, joint_names
-from hg_plugin.evaluation.functional import (CURVE_THRESHOLDS, flic_table,
-                                             pckh_table, torso_sizes)
+from hg_plugin.evaluation.functional import CURVE_THRESHOLDS
 from hg_plugin.evaluation.metrics.table import format_table
-from hg_plugin.evaluation.prediction_files import (PredictionFileError,
-                                                   load_ground_truth,
-                                                   load_predictions)
+from hg_plugin.evaluation.offline import evaluate
+from hg_plugin.evaluation.prediction_files import PredictionFileError
 from hg_plugin.utils.io import dump_json
 from hg_plugin.visualization import plot_pck_curves
-
-
-def evaluate(gt_path: str, pred_paths: list, torso: str = 'r_shoulder,l_hip',
-             dataset: str = None) -> dict:
-    """Tables of every prediction file, keyed by its file name."""
-    gt = load_ground_truth(gt_path, dataset)
-    n, k = gt.joints.shape[:2]
-    names = joint_names(dataset_metainfo(gt.dataset))
-    results = {}
-    for path in pred_paths:
-        preds = load_predictions(path, n, k, dataset=gt.dataset)
-        if gt.dataset == 'mpii':
-            table = pckh_table(preds, gt.joints, gt.annotated, gt.norm)
-        else:
-            if torso == 'normalize':
-                if gt.norm is None:
-                    raise PredictionFileError(
-                        f"{gt_path}: no field 'normalize' for --torso "
-                        'normalize')
-                norm = gt.norm
-            else:
-                pair = torso.split(',')
-                if len(pair) != 2 or not set(pair) <= set(names):
-                    raise PredictionFileError(
-                        f'--torso {torso!r}: expected two of {names} or '
-                        "'normalize'")
-                norm = torso_sizes(gt.joints,
-                                   tuple(names.index(j) for j in pair))
-            table = flic_table(preds, gt.joints, gt.annotated, norm)
-        results[osp.basename(path)] = table
-    return results
 
 
 def main() -> int:

@@ -189,7 +189,7 @@ if need mmcv 'import mmcv.ops'; then
     WHEELS="$CACHE/mmcv-$MMCV_VERSION-$TORCH_TAG-cuda$CUDA_BUILD"
     if ! ls "$WHEELS"/mmcv-*.whl >/dev/null 2>&1; then
         echo "no cached wheel in $WHEELS: building from source."
-        echo 'This compiles 77 C++ files: about 15 minutes on 2 cores' \
+        echo 'This compiles 77 C++ files: the longest step of the set-up' \
             "(much longer with CUDA ops, CUDA=$CUDA_BUILD)."
         build_tools
         SRC=$(mktemp -d)
@@ -201,8 +201,8 @@ if need mmcv 'import mmcv.ops'; then
         sed -i -E 's/-std=c\+\+1[47]/-std=c++20/g' "$SRC/mmcv-$MMCV_VERSION/setup.py"
         mkdir -p "$WHEELS"
         # Python's own flags without -g: the debug information of torch's
-        # headers makes each file compile 2.6x longer (and the wheel 100x
-        # larger), measured on one file on 2 cores: 54 s against 21 s.
+        # headers makes each file compile more than twice as long (and the
+        # wheel a hundred times larger); docs/install.md has the figures.
         (cd "$SRC/mmcv-$MMCV_VERSION" &&
             CFLAGS=${CFLAGS:--DNDEBUG -fwrapv -O3 -Wall -g0} \
             MMCV_WITH_OPS=1 FORCE_CUDA=$CUDA_BUILD MAX_JOBS=${MAX_JOBS:-$(nproc)} \

@@ -6,11 +6,11 @@
 """
 import argparse
 import os
-import os.path as osp
 
 from mmengine.config import Config, DictAction
 from mmengine.runner import Runner
 
+from hg_plugin.apis.runner import merge_test_args
 from hg_plugin.known_warnings import silence_known_warnings
 
 
@@ -47,41 +47,10 @@ def parse_args() -> argparse.Namespace:
     return args
 
 
-def merge_args(cfg: Config, args: argparse.Namespace) -> Config:
-    """Apply the command line to the config."""
-    cfg.launcher = args.launcher
-    cfg.load_from = args.checkpoint
-    if args.work_dir is not None:
-        cfg.work_dir = args.work_dir
-    elif cfg.get('work_dir') is None:
-        cfg.work_dir = osp.join('./work_dirs',
-                                osp.splitext(osp.basename(args.config))[0])
-    if args.show_dir is not None:
-        vis = cfg.default_hooks.get('visualization')
-        if vis is None:
-            raise ValueError('--show-dir: the config has no '
-                             'default_hooks.visualization '
-                             "(type='PoseVisualizationHook')")
-        vis.update(enable=True, out_dir=args.show_dir,
-                   interval=args.interval)
-    if args.dump is not None:
-        evaluators = cfg.test_evaluator
-        if isinstance(evaluators, dict):
-            evaluators = [evaluators]
-        if args.dump.endswith('.json'):
-            dump = dict(type='KeypointPredictionDump', out_file=args.dump)
-        else:
-            dump = dict(type='DumpResults', out_file_path=args.dump)
-        cfg.test_evaluator = list(evaluators) + [dump]
-    if args.cfg_options is not None:
-        cfg.merge_from_dict(args.cfg_options)
-    return cfg
-
-
 def main() -> None:
     silence_known_warnings()
     args = parse_args()
-    cfg = merge_args(Config.fromfile(args.config), args)
+    cfg = merge_test_args(Config.fromfile(args.config), args)
     from hg_plugin.utils import prepare_cpu_distributed
     prepare_cpu_distributed(cfg)
     runner = Runner.from_cfg(cfg)

@@ -48,7 +48,10 @@ class GaussianHeatmap(BaseKeypointCodec):
 
     Args:
         input_size (tuple): Input image size ``[w, h]``.
-        heatmap_size (tuple): Heatmap size ``[W, H]``.
+        heatmap_size (tuple, optional): Heatmap size ``[W, H]``.
+            Defaults to ``None``: a quarter of ``input_size``, the stacked
+            hourglass's output, so that a config that changes the input
+            size changes the heatmaps with it.
         sigma (float): Standard deviation in heatmap pixels, 0.01 to 1000
             (a narrower one would overflow float32). Defaults to ``2.0``.
         unbiased (bool): ``MSRAHeatmap``'s switch to DARK: sub-pixel centres
@@ -72,7 +75,7 @@ class GaussianHeatmap(BaseKeypointCodec):
 
     def __init__(self,
                  input_size: Tuple[int, int],
-                 heatmap_size: Tuple[int, int],
+                 heatmap_size: Optional[Tuple[int, int]] = None,
                  sigma: float = 2.,
                  unbiased: bool = False,
                  blur_kernel_size: int = 11,
@@ -92,6 +95,8 @@ class GaussianHeatmap(BaseKeypointCodec):
         if subpixel_center is not None:
             check_bool(name, 'subpixel_center', subpixel_center)
         self.input_size = check_size(name, 'input_size', input_size)
+        if heatmap_size is None:
+            heatmap_size = tuple(max(1, v // 4) for v in self.input_size)
         self.heatmap_size = check_size(name, 'heatmap_size', heatmap_size)
         self.sigma = float(sigma)
         self.subpixel_center = (unbiased if subpixel_center is None else
@@ -99,8 +104,8 @@ class GaussianHeatmap(BaseKeypointCodec):
         self.drop_out_of_frame = drop_out_of_frame
         self.refine = refine
         self.blur_kernel_size = blur_kernel_size
-        self.scale_factor = (np.array(input_size) /
-                             heatmap_size).astype(np.float32)
+        self.scale_factor = (np.array(self.input_size) /
+                             self.heatmap_size).astype(np.float32)
 
     def encode(self,
                keypoints: np.ndarray,

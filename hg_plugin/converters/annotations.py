@@ -14,18 +14,14 @@ Coordinate conventions, stated once:
   moves the centre 15 px x scale down and the pipeline pads by 1.25, so the
   original code's crop is made exactly once.
 """
-import gzip
-import json
-import os.path as osp
 from typing import Any, Dict, List, Optional, Tuple
 
 import numpy as np
 
-from ..datasets.annotations import MAX_PX, AnnotationError
+from ..datasets.annotations import MAX_PX, MAX_SCALE, AnnotationError
 from ..datasets.metainfo import dataset_metainfo, joint_names
-from ..utils.io import read_mat
-
-MAX_SCALE = MAX_PX / 200  # a person's height / 200, as the datasets check
+from ..utils.checks import check_array, check_field, check_file_name
+from ..utils.io import read_h5, read_json, read_mat
 
 # FLIC's 29 labels, the rows of examples.mat's ``coords`` (FLIC's README)
 FLIC_LABELS = ('lsho', 'lelb', 'lwri', 'rsho', 'relb', 'rwri', 'lhip',
@@ -61,55 +57,23 @@ def _record(image: str, center, scale: float, joints: np.ndarray,
     return rec
 
 
-def _field(data: Any, key: str, where: str) -> Any:
-    try:
-        return data[key]
-    except (KeyError, IndexError, TypeError, ValueError):
-        raise AnnotationError(f"{where}: missing field '{key}'") from None
-
-
 def _numbers(value: Any, where: str, field: str, shape: Tuple,
              positive: bool = False, finite: bool = True,
              high: float = MAX_PX) -> np.ndarray:
-    """``value`` as a float64 array of ``shape`` (``None`` in it: any
-    length), finite (and positive) where asked and within +-``high`` (what
-    the datasets accept), or an :class:`AnnotationError` naming where and
-    what."""
-    try:
-        arr = np.asarray(value, dtype=np.float64)
-    except (TypeError, ValueError, OverflowError):
-        raise AnnotationError(
-            f"{where}: field '{field}' is not numeric") from None
-    if arr.ndim != len(shape) or any(
-            want is not None and got != want
-            for got, want in zip(arr.shape, shape)):
-        want = tuple('N' if w is None else w for w in shape)
-        raise AnnotationError(f"{where}: field '{field}' has shape "
-                              f'{arr.shape}, expected {want}')
-    with np.errstate(invalid='ignore'):
-        bad = np.argwhere((~np.isfinite(arr) if finite else False) |
-                          ((arr <= 0) if positive else False) |
-                          (np.abs(arr) > high))
-    if len(bad):
-        i = tuple(int(v) for v in bad[0])
-        raise AnnotationError(
-            f"{where}: field '{field}' has {arr[i]!r} at {i}; expected a "
-            f"{'positive' if positive else 'finite'} number up to {high:g}")
-    return arr
+    """:func:`check_array` with the datasets' bounds: within +-``high``,
+    or in ``(0, high]`` where ``positive``."""
+    return check_array(where, field, value, shape,
+                       low=0 if positive else -high, high=high,
+                       low_open=positive, finite=finite,
+                       error=AnnotationError)
+
+
+def _field(data: Any, key: str, where: str) -> Any:
+    return check_field(data, key, where, AnnotationError)
 
 
 def _name(value: Any, where: str, field: str) -> str:
-    v = np.ravel(value)[0] if isinstance(value, np.ndarray) and \
-        value.size else value
-    if isinstance(v, bytes):
-        try:
-            v = v.decode()
-        except UnicodeDecodeError:
-            v = None
-    if not isinstance(v, str) or not v:
-        raise AnnotationError(
-            f"{where}: field '{field}' must be a file name, got {value!r:.60}")
-    return v
+    return check_file_name(where, field, value, AnnotationError)
 
 
 # --------------------------------------------------------------------- MPII
@@ -117,13 +81,7 @@ def load_mpii_gt_mat(path: str) -> Dict[str, np.ndarray]:
     """``detections_our_format.mat`` / ``mpii_gt_val.mat``: ``pos_gt_src``
     (16, 2, N), ``jnt_missing`` (16, N), ``headboxes_src`` (2, 2, N), checked.
     """
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'{path} does not exist')
-    try:
-        mat = read_mat(path)
-    except Exception as e:  # scipy raises several types for bad files
-        raise AnnotationError(
-            f'{path}: not a readable .mat file ({e})') from None
+    mat = read_mat(path, AnnotationError)
     pos = _numbers(_field(mat, 'pos_gt_src', path), path, 'pos_gt_src',
                    (16, 2, None))
     n = pos.shape[2]
@@ -159,16 +117,7 @@ def mpii_release_to_records(
     Returns:
         tuple[list[dict], list[dict]]: Training and validation records.
     """
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'{path} does not exist')
-    opener = gzip.open if path.endswith('.gz') else open
-    try:
-        with opener(path, 'rt') as f:
-            people = json.load(f)
-    except Exception as e:  # gzip, zlib and json raise several types
-        raise AnnotationError(
-            f'{path}: not a (gzipped) json file: {type(e).__name__}: {e}'
-        ) from None
+    people = read_json(path, AnnotationError)
     if not isinstance(people, list):
         raise AnnotationError(f'{path}: expected a list of people, got a '
                               f'{type(people).__name__}')
@@ -220,16 +169,7 @@ def _adopt_mpii_ground_truth(val: List[dict], gt_mat: Dict, path: str,
 
 def load_hg_h5(path: str) -> Dict[str, np.ndarray]:
     """Every dataset of a hourglass annotation ``.h5``."""
-    import h5py
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'{path} does not exist')
-    try:
-        with h5py.File(path, 'r') as f:
-            return {k: f[k][()] for k in f if isinstance(f[k], h5py.Dataset)}
-    except Exception as e:  # h5py raises many types for damaged files
-        raise AnnotationError(
-            f'{path}: not a readable .h5 file ({type(e).__name__}: {e})'
-        ) from None
+    return read_h5(path, AnnotationError)
 
 
 def _hg_h5_fields(h5: Dict, path: str, num_joints: int) -> Tuple:
@@ -297,15 +237,7 @@ def flic_hg_h5_to_records(h5: Dict, path: str = 'FLIC .h5') -> List[dict]:
 
 def load_flic_examples(path: str) -> np.ndarray:
     """``loadmat(path)['examples'][0]`` of FLIC's ``examples.mat``."""
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'{path} does not exist')
-    try:
-        examples = read_mat(path)['examples']
-    except KeyError:
-        raise AnnotationError(f"{path}: no field 'examples'") from None
-    except Exception as e:  # scipy raises several types for bad files
-        raise AnnotationError(
-            f'{path}: not a readable .mat file ({e})') from None
+    examples = _field(read_mat(path, AnnotationError), 'examples', path)
     if not isinstance(examples, np.ndarray) or examples.dtype.names is None \
             or examples.ndim != 2 or examples.shape[0] != 1:
         raise AnnotationError(

@@ -19,12 +19,13 @@ Either may also come as a plain state dict of the network. The topology
 (stacks, joints, features, stem, hourglass order, residual modules per
 site) is read off the tensors' shapes and keys.
 """
-import pickle
 import re
 from typing import Dict, Optional, Tuple
 
 import torch
 from torch import Tensor
+
+from ..utils.io import load_torch_file
 
 SOURCES = ('princeton-vl', 'bearpaw')
 
@@ -53,37 +54,18 @@ class CheckpointConversionError(ValueError):
 
 
 def read_state_dict(path: str) -> Dict[str, Tensor]:
-    """The network's tensors from a checkpoint file, loaded with
-    ``weights_only=True`` (nothing in the file is executed).
+    """The network's tensors from a checkpoint file, read by the plugin's
+    safe loader (:func:`hg_plugin.utils.io.load_torch_file`: nothing in
+    the file is executed).
 
     Raises:
         FileNotFoundError: No such file.
-        CheckpointConversionError: Unreadable, truncated, needing a global
-            that is not a tensor, number, string or container, or holding
-            no state dict.
+        UnsafeCheckpointError: It needs a global that is not a tensor,
+            number, string or container.
+        DamagedCheckpointError: Cut, corrupted or not a torch file.
+        CheckpointConversionError: It holds no state dict.
     """
-    try:
-        ckpt = torch.load(path, map_location='cpu', weights_only=True)
-    except FileNotFoundError:
-        raise FileNotFoundError(f'checkpoint {path} does not exist') from None
-    except pickle.UnpicklingError as e:
-        try:
-            found = torch.serialization.get_unsafe_globals_in_checkpoint(path)
-        except Exception:  # a legacy (not zip) file: torch's message
-            found = re.findall(r'GLOBAL ([\w.]+)', str(e))
-        if found:
-            raise CheckpointConversionError(
-                f'{path}: refused: loading it would need the global '
-                f'{found[0]}, which is not part of a plain checkpoint '
-                '(tensors, numbers, strings, containers); nothing was '
-                'executed') from None
-        raise CheckpointConversionError(
-            f'{path}: not a readable torch checkpoint ({str(e)[:200]})'
-        ) from None
-    except Exception as e:  # torch raises many types for damaged files
-        raise CheckpointConversionError(
-            f'{path}: not a readable torch checkpoint ({type(e).__name__}: '
-            f'{str(e)[:200]})') from None
+    ckpt = load_torch_file(path)
     state = ckpt.get('state_dict', ckpt) if isinstance(ckpt, dict) else None
     if not isinstance(state, dict) or not state or not all(
             isinstance(k, str) and isinstance(v, Tensor)

@@ -9,12 +9,14 @@ The format is mmpose's MPII json, one record per person::
 joints (not the occlusion flag). FLIC records may add ``"torso_size"``.
 Every error names the file, the record index and the field.
 """
-import json
 import os.path as osp
 from typing import List
 
-import numpy as np
 from mmengine.logging import print_log
+
+from ..utils.checks import (check_array, check_fields, check_file_name,
+                            check_number)
+from ..utils.io import read_json
 
 
 class AnnotationError(ValueError):
@@ -24,6 +26,8 @@ class AnnotationError(ValueError):
 # pixel coordinates and sizes beyond this are no image's (and overflow
 # float32 arithmetic downstream)
 MAX_PX = 1e6
+# a person's scale is its height / 200 px
+MAX_SCALE = MAX_PX / 200
 
 
 def load_person_annotations(ann_file: str, num_keypoints: int) -> List[dict]:
@@ -41,13 +45,7 @@ def load_person_annotations(ann_file: str, num_keypoints: int) -> List[dict]:
         AnnotationError: Not json, not a list of records, or a record with a
             missing field, a wrong joint count or a non-finite value.
     """
-    if not osp.isfile(ann_file):
-        raise FileNotFoundError(f'annotation file {ann_file} does not exist')
-    try:
-        with open(ann_file) as f:
-            anns = json.load(f)
-    except (json.JSONDecodeError, UnicodeDecodeError) as e:
-        raise AnnotationError(f'{ann_file}: not a json file ({e})') from None
+    anns = read_json(ann_file, AnnotationError, 'annotation file')
     if not isinstance(anns, list):
         raise AnnotationError(
             f'{ann_file}: expected a json list of person records (mmpose '
@@ -61,62 +59,22 @@ def check_record(ann: dict, index: int, ann_file: str,
                  num_keypoints: int) -> None:
     """Raise :class:`AnnotationError` naming file, index and field."""
     where = f'{ann_file}: record {index}'
-    if not isinstance(ann, dict):
-        raise AnnotationError(f'{where} is a {type(ann).__name__}, '
-                              'expected a dict')
-    for field in ('image', 'center', 'scale', 'joints', 'joints_vis'):
-        if field not in ann:
-            raise AnnotationError(f"{where}: missing field '{field}'")
-    if not isinstance(ann['image'], str) or not ann['image'].strip():
-        raise AnnotationError(f"{where}: field 'image' must be a file name")
-    expected = {
-        'center': (2, ),
-        'joints': (num_keypoints, 2),
-        'joints_vis': (num_keypoints, )
-    }
-    for field, shape in expected.items():
-        if _has_bool(ann[field]):
-            raise AnnotationError(f"{where}: field '{field}' holds a "
-                                  'boolean, expected numbers')
-        try:
-            value = np.asarray(ann[field], dtype=np.float64)
-        except (TypeError, ValueError, OverflowError):
-            raise AnnotationError(
-                f"{where}: field '{field}' is not numeric") from None
-        if value.shape != shape:
-            raise AnnotationError(
-                f"{where}: field '{field}' has shape {value.shape}, expected "
-                f'{shape} ({num_keypoints} joints)')
-        bad = np.argwhere(~np.isfinite(value))
-        if len(bad):
-            raise AnnotationError(
-                f"{where}: field '{field}' has a non-finite value at "
-                f'{tuple(int(i) for i in bad[0])}')
-        low, high = (0, 1) if field == 'joints_vis' else (-MAX_PX, MAX_PX)
-        bad = np.argwhere((value < low) | (value > high))
-        if len(bad):
-            i = tuple(int(v) for v in bad[0])
-            raise AnnotationError(
-                f"{where}: field '{field}' has {value[i]!r} at {i}; expected "
-                f'{low} .. {high}')
-    check_number(ann, 'scale', where, MAX_PX / 200)
+    check_fields(ann, ('image', 'center', 'scale', 'joints', 'joints_vis'),
+                 where, AnnotationError)
+    check_file_name(where, 'image', ann['image'], AnnotationError)
+    for field, shape, low, high in (
+            ('center', (2, ), -MAX_PX, MAX_PX),
+            ('joints', (num_keypoints, 2), -MAX_PX, MAX_PX),
+            ('joints_vis', (num_keypoints, ), 0, 1)):
+        check_array(where, field, ann[field], shape, low, high,
+                    error=AnnotationError)
+    check_positive(ann, 'scale', where, MAX_SCALE)
 
 
-def check_number(ann: dict, field: str, where: str, high: float) -> None:
-    """A positive number no larger than ``high`` (not a bool), or an
-    :class:`AnnotationError` naming the record and field."""
-    value = ann[field]
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or \
-            not 0 < value <= high:
-        raise AnnotationError(
-            f"{where}: field '{field}' must be a positive number up to "
-            f'{high:g}, got {value!r:.40}')
-
-
-def _has_bool(value) -> bool:
-    if isinstance(value, bool):
-        return True
-    return isinstance(value, list) and any(_has_bool(v) for v in value)
+def check_positive(ann: dict, field: str, where: str, high: float) -> float:
+    """A record's positive number no larger than ``high``."""
+    return check_number(where, f"field '{field}'", ann[field], 0, high,
+                        low_open=True, error=AnnotationError)
 
 
 def drop_missing_images(data_list: List[dict], ann_file: str,

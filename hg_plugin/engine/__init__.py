@@ -1,3 +1,4 @@
-from .optim_wrappers import AutocastOptimWrapper, cpu_supports_bf16
+from .hooks import KeypointCountCheckHook
+from .optim_wrappers import AutocastOptimWrapper
 
-__all__ = ['AutocastOptimWrapper', 'cpu_supports_bf16']
+__all__ = ['AutocastOptimWrapper', 'KeypointCountCheckHook']

@@ -13,8 +13,6 @@ Predictions: ``.mat`` or ``.h5`` with ``preds`` laid out (N, K, 2) or
 ``tools/test.py --dump`` (its ``coordinate_base``, 0 for the plugin's data,
 and its ``dataset``).
 """
-import json
-import os.path as osp
 from dataclasses import dataclass
 from typing import Optional
 
@@ -22,7 +20,8 @@ import numpy as np
 
 from ..datasets.annotations import MAX_PX
 from ..datasets.metainfo import dataset_metainfo
-from ..utils.io import read_mat
+from ..utils.checks import check_array, check_field
+from ..utils.io import read_h5, read_json, read_mat
 
 
 class PredictionFileError(ValueError):
@@ -39,31 +38,12 @@ class GroundTruth:
 
 
 def _load_mapping(path: str) -> dict:
-    if not osp.isfile(path):
-        raise FileNotFoundError(f'{path} does not exist')
     if path.endswith('.mat'):
-        try:
-            return read_mat(path)
-        except Exception as e:  # scipy raises several types for bad files
-            raise PredictionFileError(f'{path}: not a readable .mat file '
-                                      f'({e})') from None
+        return read_mat(path, PredictionFileError)
     if path.endswith(('.h5', '.hdf5')):
-        import h5py
-        try:
-            with h5py.File(path, 'r') as f:
-                return {k: f[k][()] for k in f
-                        if isinstance(f[k], h5py.Dataset)}
-        except Exception as e:  # h5py raises many types for damaged files
-            raise PredictionFileError(
-                f'{path}: not a readable .h5 file ({type(e).__name__}: {e})'
-            ) from None
+        return read_h5(path, PredictionFileError)
     if path.endswith('.json'):
-        try:
-            with open(path) as f:
-                data = json.load(f)
-        except (ValueError, UnicodeDecodeError) as e:
-            raise PredictionFileError(
-                f'{path}: not a json file ({e})') from None
+        data = read_json(path, PredictionFileError)
         if not isinstance(data, dict):
             raise PredictionFileError(
                 f'{path}: expected a json object (tools/test.py --dump), '
@@ -73,19 +53,13 @@ def _load_mapping(path: str) -> dict:
         f'{path}: unknown file type; expected .mat, .h5 or .json')
 
 
-def _array(data: dict, key: str, path: str, ndim: int) -> np.ndarray:
-    if key not in data:
-        raise PredictionFileError(f"{path}: missing field '{key}'")
-    try:
-        arr = np.asarray(data[key], dtype=np.float64)
-    except (TypeError, ValueError, OverflowError):
-        raise PredictionFileError(
-            f"{path}: field '{key}' is not a numeric array") from None
-    if arr.ndim != ndim:
-        raise PredictionFileError(
-            f"{path}: field '{key}' has shape {arr.shape}; expected "
-            f'{ndim} dimensions')
-    return arr
+def _array(data: dict, key: str, path: str, shape: tuple) -> np.ndarray:
+    """``data[key]`` as a float64 array of ``shape`` (``None``: any
+    length); its values are checked by the caller, where they matter (a
+    joint that is not annotated may be NaN)."""
+    value = check_field(data, key, path, PredictionFileError)
+    return check_array(path, key, value, shape, finite=False,
+                       low=-np.inf, error=PredictionFileError)
 
 
 def load_ground_truth(path: str, dataset: Optional[str] = None
@@ -104,18 +78,11 @@ def load_ground_truth(path: str, dataset: Optional[str] = None
             raise PredictionFileError(
                 f"{path}: an MPII ground-truth .mat ('pos_gt_src'), not "
                 f'{dataset}')
-        pos = _array(data, 'pos_gt_src', path, 3)
-        missing = _array(data, 'jnt_missing', path, 2)
-        boxes = _array(data, 'headboxes_src', path, 3)
-        n = pos.shape[-1]
         k = dataset_metainfo('mpii')['num_keypoints']
-        for key, arr, shape in (('pos_gt_src', pos, (k, 2, n)),
-                                ('jnt_missing', missing, (k, n)),
-                                ('headboxes_src', boxes, (2, 2, n))):
-            if arr.shape != shape:
-                raise PredictionFileError(
-                    f"{path}: field '{key}' has shape {arr.shape}, "
-                    f'expected {shape}')
+        pos = _array(data, 'pos_gt_src', path, (k, 2, None))
+        n = pos.shape[-1]
+        missing = _array(data, 'jnt_missing', path, (k, n))
+        boxes = _array(data, 'headboxes_src', path, (2, 2, n))
         joints = np.transpose(pos, (2, 0, 1))
         annotated = np.transpose(missing, (1, 0)) == 0
         boxes = np.transpose(boxes, (2, 0, 1))
@@ -129,19 +96,11 @@ def load_ground_truth(path: str, dataset: Optional[str] = None
                 f"{path}: a hourglass .h5 ('part') holds MPII or FLIC; "
                 "say which (--dataset mpii or --dataset flic)")
         k = dataset_metainfo(dataset)['num_keypoints']
-        joints = _array(data, 'part', path, 3)
-        if joints.shape[1:] != (k, 2):
-            raise PredictionFileError(
-                f"{path}: field 'part' has shape {joints.shape}; {dataset} "
-                f'needs (N, {k}, 2)')
+        joints = _array(data, 'part', path, (None, k, 2))
         annotated = ~(joints == 0).all(-1)
         norm = None
         if 'normalize' in data:
-            norm = _array(data, 'normalize', path, 1)
-            if norm.shape != (len(joints), ):
-                raise PredictionFileError(
-                    f"{path}: field 'normalize' has shape {norm.shape}, "
-                    f'expected ({len(joints)},)')
+            norm = _array(data, 'normalize', path, (len(joints), ))
             _check_norm(norm, annotated, path, 'normalize')
         _check_joints(joints, annotated, path, 'part')
         return GroundTruth(dataset, joints, annotated, norm)
@@ -191,7 +150,7 @@ def load_predictions(path: str, num_people: int, num_joints: int,
         PredictionFileError: Wrong layout, count or non-finite values.
     """
     data = _load_mapping(path)
-    preds = _array(data, 'preds', path, 3)
+    preds = _array(data, 'preds', path, (None, None, None))
     if path.endswith('.json'):
         base = data.get('coordinate_base', 0)
         if base not in (0, 1) or isinstance(base, bool):

@@ -122,6 +122,20 @@ def pose_joints(params: Dict[str, np.ndarray]
     return j, face
 
 
+def ear_points(joints: np.ndarray, face: np.ndarray) -> np.ndarray:
+    """(2, 2) left and right ear of a figure: at the sides of the head,
+    level with the eyes, the person's left on the image's right (people
+    face the camera), following the face when the head turns."""
+    hd = joints[..., HEAD, :] - joints[..., NECK, :]
+    eyes_mid = face[..., :2, :].mean(-2)
+    across = face[..., 0, :] - face[..., 1, :]  # right eye to left eye
+    across = across / np.linalg.norm(across, axis=-1, keepdims=True)
+    width = 0.5 * np.linalg.norm(hd, axis=-1)[..., None]
+    mid = joints[..., NECK, :] + 0.6 * hd
+    centre = 0.5 * (mid + eyes_mid)  # a turned head shows its ears unevenly
+    return np.stack([centre + width * across, centre - width * across], -2)
+
+
 def sample_pose(rng: np.random.Generator) -> Tuple[np.ndarray, np.ndarray]:
     """A random figure's joints and face points (:func:`pose_joints`)."""
     return pose_joints(pose_parameters(rng))
@@ -189,9 +203,16 @@ def _limb(mask: np.ndarray, a: np.ndarray, b: np.ndarray, width: float,
 
 
 def render_person(rng: np.random.Generator, img: np.ndarray,
-                  joints: np.ndarray, face: np.ndarray,
-                  height: float) -> Tuple[np.ndarray, np.ndarray]:
+                  joints: np.ndarray, face: np.ndarray, height: float,
+                  ears: Optional[np.ndarray] = None
+                  ) -> Tuple[np.ndarray, np.ndarray]:
     """Draw a figure with joints in pixels onto ``img`` (in place).
+
+    Args:
+        ears (np.ndarray, optional): (2, 2) ear positions (COCO's
+            keypoints) to draw beside the head; none by default, which
+            draws the figure of the MPII and FLIC sets exactly (the ears
+            draw nothing random).
 
     Returns:
         tuple: head box (2, 2) as [[x1, y1], [x2, y2]] and an (H, W) mask of
@@ -245,21 +266,34 @@ def render_person(rng: np.random.Generator, img: np.ndarray,
             c = tuple(int(v) for v in joints[k])
             cv2.circle(img, c, r, tuple(int(v) for v in color * 0.4), -1)
             cv2.circle(img, c, r - 1, tuple(int(v) for v in color), -1)
+            cv2.circle(cover, c, r, 255, -1)
     # neck and head
-    cv2.line(img, tuple(int(v) for v in joints[THORAX]),
-             tuple(int(v) for v in joints[NECK]),
-             tuple(int(c) for c in skin), max(1, int(limb_w)))
+    neck = (tuple(int(v) for v in joints[THORAX]),
+            tuple(int(v) for v in joints[NECK]), max(1, int(limb_w)))
+    cv2.line(img, *neck[:2], tuple(int(c) for c in skin), neck[2])
+    cv2.line(cover, *neck[:2], 255, neck[2])
     hd = joints[HEAD] - joints[NECK]
     hl = np.linalg.norm(hd)
     c = joints[NECK] + 0.5 * hd
     ang = np.degrees(np.arctan2(hd[1], hd[0]))
-    cv2.ellipse(img, (int(c[0]), int(c[1])),
-                (max(1, int(hl / 2)), max(1, int(hl * 0.38))), ang, 0, 360,
-                tuple(int(v) for v in skin), -1)
+    if ears is not None:  # outlined, half hidden by the head
+        ear_r = max(1, int(hl * 0.14))
+        for e in ears:
+            e = (int(e[0]), int(e[1]))
+            cv2.circle(img, e, ear_r, tuple(int(v) for v in skin * 0.5), -1)
+            cv2.circle(img, e, max(1, ear_r - 1),
+                       tuple(int(v) for v in skin), -1)
+            cv2.circle(cover, e, ear_r, 255, -1)
+    head = ((int(c[0]), int(c[1])),
+            (max(1, int(hl / 2)), max(1, int(hl * 0.38))), ang, 0, 360)
+    cv2.ellipse(img, *head, tuple(int(v) for v in skin), -1)
+    cv2.ellipse(cover, *head, 255, -1)
     hair = tuple(int(v) for v in rng.integers(0, 140, 3))
     top = joints[NECK] + 0.8 * hd
     cv2.circle(img, (int(top[0]), int(top[1])), max(1, int(hl * 0.3)), hair,
                -1)
+    cv2.circle(cover, (int(top[0]), int(top[1])), max(1, int(hl * 0.3)),
+               255, -1)
     eye_r = max(1, int(hl * 0.07))
     cv2.circle(img, tuple(int(v) for v in face[0]), eye_r, (255, 255, 255),
                -1)
@@ -327,7 +361,8 @@ def make_person(rng: np.random.Generator,
 
 
 # How the hourglass FLIC files frame a person (medians over the 1016 people
-# of ../shared/data/flic/valid.h5; train.h5: 0.358 and 0.041): the torso
+# of anewell/pose-hg-train's data/flic/annot/valid.h5; its train.h5: 0.358
+# and 0.041): the torso
 # (||r_shoulder - l_hip||) is 0.368 of the crop's side, and the crop's
 # centre sits 0.038 of the side above the mean of shoulders and hips.
 FLIC_TORSO_TO_BOX = 0.368

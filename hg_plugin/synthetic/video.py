@@ -1,9 +1,6 @@
 """A short video of one synthetic person moving its limbs, for the demo's
 inference step and the inference tests."""
-import os
-import os.path as osp
-import tempfile
-from typing import Tuple
+from typing import Iterator, Tuple
 
 import cv2
 import numpy as np
@@ -23,23 +20,29 @@ def _blend(a: dict, b: dict, t: float, person: dict) -> dict:
 def moving_person(num_frames: int = 45,
                   size: Tuple[int, int] = (256, 192),
                   seed: int = 0,
-                  keyframes: int = 4) -> Tuple[np.ndarray, np.ndarray]:
+                  keyframes: int = 4
+                  ) -> Iterator[Tuple[np.ndarray, np.ndarray]]:
     """Frames of one person whose limbs move smoothly through
-    ``keyframes`` random poses while it drifts across a fixed background.
+    ``keyframes`` random poses while it drifts across a fixed background,
+    made one at a time (a long video never is in memory whole).
 
-    Returns:
-        tuple: frames (F, H, W, 3) BGR uint8 and joints (F, 16, 2) in
+    Yields:
+        tuple: a frame (H, W, 3) BGR uint8 and its joints (16, 2) in
         MPII's order, 0-based pixels.
     """
     if num_frames < 2 or keyframes < 2:
         raise ValueError('moving_person: need at least 2 frames and 2 '
                          f'keyframes, got {num_frames} and {keyframes}')
+    return _frames(num_frames, size, seed, keyframes)
+
+
+def _frames(num_frames: int, size: Tuple[int, int], seed: int,
+            keyframes: int) -> Iterator[Tuple[np.ndarray, np.ndarray]]:
     w, h = size
     rng = np.random.default_rng([seed, 7])
     background = _background(rng, h, w)
     keys = [pose_parameters(rng) for _ in range(keyframes)]
     height = 0.7 * h
-    frames, joints = [], []
     for f in range(num_frames):
         t = f / (num_frames - 1) * (keyframes - 1)
         i = min(int(t), keyframes - 2)
@@ -52,27 +55,4 @@ def moving_person(num_frames: int = 45,
         # the same draws every frame: the same clothes, skin and hair
         render_person(np.random.default_rng([seed, 8]), img, pts[:16],
                       pts[16:], height)
-        frames.append(cv2.GaussianBlur(img, (3, 3), 0.6))
-        joints.append(pts[:16])
-    return np.stack(frames), np.stack(joints)
-
-
-def write_video(path: str, frames: np.ndarray, fps: float = 15.) -> None:
-    """Write BGR frames (F, H, W, 3) as an MP4 (``mp4v``), atomically."""
-    folder = osp.dirname(osp.abspath(path))
-    os.makedirs(folder, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=folder, suffix='.mp4')
-    os.close(fd)
-    try:
-        h, w = frames.shape[1:3]
-        writer = cv2.VideoWriter(tmp, cv2.VideoWriter_fourcc(*'mp4v'), fps,
-                                 (w, h))
-        if not writer.isOpened():
-            raise RuntimeError(f'OpenCV cannot write an MP4 to {tmp}')
-        for frame in frames:
-            writer.write(np.ascontiguousarray(frame))
-        writer.release()
-        os.replace(tmp, path)
-    finally:
-        if osp.exists(tmp):
-            os.remove(tmp)
+        yield cv2.GaussianBlur(img, (3, 3), 0.6), pts[:16]

@@ -27,8 +27,7 @@ codec = dict(type='GaussianHeatmap', input_size=(128, 128),
 model = dict(
     backbone=dict(_delete_=True, type='StackedHourglass', num_stacks=2,
                   num_keypoints=16, feat_channels=32),
-    head=dict(_delete_=True, type='MultiStageHeatmapHead', in_channels=16,
-              out_channels=16, num_stages=2, decoder=codec),
+    head=dict(_delete_=True, type='MultiStageHeatmapHead', decoder=codec),
     test_cfg=dict(flip_test=True, shift_heatmap=True))
 train_pipeline = [
     dict(type='LoadImage'),

@@ -49,8 +49,8 @@ def test_nan_keypoints_and_visibility_give_zero_heatmaps():
 @pytest.mark.parametrize('drop_out_of_frame', [True, False])
 def test_nan_infinite_and_huge_positions_give_zero_heatmaps(
         drop_out_of_frame):
-    # the encode looks whole positions up in tables, clipping the index:
-    # whatever a position casts to, it must land on an empty window
+    # the encode computes each joint's window from its position: whatever
+    # a position is (NaN, infinite, far outside), the window must be empty
     codec = GaussianHeatmap(
         IN, HM, sigma=2., drop_out_of_frame=drop_out_of_frame)
     big = np.float32(1e30)
@@ -166,12 +166,10 @@ def test_encode_is_the_truncated_gaussian_pixel_by_pixel(
     (IN, HM), ((100, 70), (33, 29))])
 def test_rounding_at_every_half_pixel_to_the_last_float32(
         input_size, heatmap_size, drop_out_of_frame):
-    # the encode finds a joint's whole centre by a binary search among
-    # precomputed edges; here, at each half-pixel tie and the float32
-    # numbers on either side of it, the centre and the weight are those of
-    # the float32 arithmetic the edges stand for (x * (1 / scale) + 0.5,
-    # floor or mmpose's cast), where float32 rounding of x / scale moves a
-    # tie by one float32 step
+    # at each half-pixel tie and the float32 numbers on either side of it,
+    # the centre and the weight are those of the original's and mmpose's
+    # float32 arithmetic (x * (1 / scale) + 0.5, floor or mmpose's cast),
+    # where float32 rounding of x / scale moves a tie by one float32 step
     codec = GaussianHeatmap(input_size, heatmap_size, sigma=1.,
                             drop_out_of_frame=drop_out_of_frame)
     for axis in (0, 1):
@@ -284,10 +282,30 @@ def test_border_peak_is_not_shifted_by_a_neighbour_heatmap():
     np.testing.assert_array_equal(scores[0, 0, 1:], [1, 1])
 
 
+def original_postprocess(hm: np.ndarray, refine: str) -> tuple:
+    """The original code's decoding (``getPreds`` and ``postprocess`` in
+    anewell/pose-hg-train src/util/pose.lua), one heatmap at a time, in
+    0-based heatmap pixels: the first maximum in row-major order, shifted a
+    quarter pixel toward the higher neighbour in x and in y where it is
+    off the border (1 < pX < res, 1 < pY < res, 1-based); mmpose's -1 where
+    no value is positive."""
+    K, H, W = hm.shape
+    out, scores = np.zeros((K, 2), np.float32), np.zeros(K, np.float32)
+    for k in range(K):
+        y, x = divmod(int(np.argmax(hm[k])), W)
+        scores[k] = hm[k, y, x]
+        px, py = float(x), float(y)
+        if refine == 'quarter' and 0 < x < W - 1 and 0 < y < H - 1:
+            px += 0.25 * np.sign(hm[k, y, x + 1] - hm[k, y, x - 1])
+            py += 0.25 * np.sign(hm[k, y + 1, x] - hm[k, y - 1, x])
+        out[k] = (px, py) if scores[k] > 0 else (-1, -1)
+    return out, scores
+
+
 @pytest.mark.parametrize('refine', ['quarter', 'none'])
-def test_numpy_decode_equals_torch_decode(refine):
-    # decode/batch_decode of CPU heatmaps run in numpy; decode_tensor (the
-    # path on a GPU) in torch: same keypoints and scores, borders included
+def test_decode_equals_the_original_postprocess(refine):
+    # every entry point (decode, batch_decode, decode_tensor) against the
+    # original's rule, restated above one heatmap at a time
     rng = np.random.default_rng(1)
     codec = GaussianHeatmap((256, 192), (64, 48), sigma=2., refine=refine)
     hms = rng.random((5, 16, 48, 64)).astype(np.float32)
@@ -295,17 +313,23 @@ def test_numpy_decode_equals_torch_decode(refine):
     hms[0, 1] = -rng.random((48, 64))
     for k, (y, x) in enumerate([(0, 5), (47, 5), (7, 0), (7, 63), (0, 0)]):
         hms[1, k, y, x] = 2.  # maxima on every border
+    hms[2, 3] = 0.5  # ties everywhere: the first maximum, (0, 0)
+    hms[3, :, 10, 10] = 3.
+    hms[3, :, 10, 11] = hms[3, :, 9, 10] = 2.  # equal neighbours in y: no
+    hms[3, :, 10, 9] = hms[3, :, 11, 10] = 2.  # shift in y, none in x
+    scale = np.array([4., 4.], np.float32)
     kpts, scores = codec.decode_tensor(torch.from_numpy(hms))
-    assert kpts.device.type == 'cpu' and kpts.shape == (5, 16, 2)
-    for i in range(5):
-        k1, s1 = codec.decode(hms[i])
-        np.testing.assert_array_equal(kpts[i].numpy(), k1[0])
-        np.testing.assert_array_equal(scores[i].numpy(), s1[0])
     bk, bs = codec.batch_decode(torch.from_numpy(hms))
     assert bk.shape == (5, 1, 16, 2) and bs.shape == (5, 1, 16)
-    np.testing.assert_array_equal(bk[:, 0], kpts.numpy())
-    np.testing.assert_array_equal(bs[:, 0], scores.numpy())
-    np.testing.assert_array_equal(bk[0, 0, 0], [-4, -4])
+    for i in range(5):
+        ref, ref_scores = original_postprocess(hms[i], refine)
+        np.testing.assert_array_equal(kpts[i].numpy(), ref * scale)
+        np.testing.assert_array_equal(scores[i].numpy(), ref_scores)
+        k1, s1 = codec.decode(hms[i])
+        np.testing.assert_array_equal(k1[0], ref * scale)
+        np.testing.assert_array_equal(bk[i, 0], ref * scale)
+        np.testing.assert_array_equal(bs[i, 0], ref_scores)
+    # hand-computed: the border maxima are not shifted
     np.testing.assert_array_equal(
         bk[1, 0, :5], [[20, 0], [20, 188], [0, 28], [252, 28], [0, 0]])
 

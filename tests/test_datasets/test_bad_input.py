@@ -31,18 +31,21 @@ def test_missing_annotation_file(tmp_path):
 
 
 @pytest.mark.parametrize('content,message', [
-    ('{"not": "json', 'not a json file'),
+    ('{"not": "json', 'not a readable json file'),
     ({'images': []}, 'expected a json list of person records'),
     ([record(), 3], 'record 1 is a int, expected a dict'),
     ([record(), record(joints=[[1., 1.]] * 10)],
      r"record 1: field 'joints' has shape \(10, 2\), expected \(11, 2\)"),
     ([record(joints=[[1., 1.]] * 4 + [[float('nan'), 1.]] + [[1., 1.]] * 6)],
-     r"record 0: field 'joints' has a non-finite value at \(4, 0\)"),
-    ([record(scale=-1)], "record 0: field 'scale' must be a positive"),
+     r"record 0: field 'joints' has nan at \(4, 0\); expected a finite "
+     r'number in \[-1e\+06, 1e\+06\]'),
+    # the wording of hg_plugin/utils/checks.py, the one validation layer
+    ([record(scale=-1)], r"record 0: field 'scale' must be a finite number "
+     r'in \(0, 5000\], got -1'),
     ([record(), record(torso_size=0.)],
-     "record 1: field 'torso_size' must be a positive number"),
+     r"record 1: field 'torso_size' must be a finite number in \(0, "),
     ([record(torso_size='12')],
-     "record 0: field 'torso_size' must be a positive number"),
+     r"record 0: field 'torso_size' must be a finite number in \(0, .*'12'"),
     ([{k: v for k, v in record().items() if k != 'center'}],
      "record 0: missing field 'center'"),
 ])
@@ -81,15 +84,15 @@ def test_mpii_wrong_joint_count_and_headbox_count(tmp_path):
     path = write(tmp_path, [record(k=16, image='000000001.jpg')] * 2)
     boxes = str(tmp_path / 'hb.mat')
     savemat(boxes, {'headboxes_src': np.ones((2, 2, 3))})
-    with pytest.raises(AnnotationError, match=r'expected \(2, 2, 2\) for '
-                       'the 2 people'):
+    with pytest.raises(AnnotationError, match=r"hb\.mat: field "
+                       r"'headboxes_src' has head boxes of 3 people, .*ann"
+                       r'\.json has 2'):
         CheckedMpiiDataset(ann_file=path, headbox_file=boxes,
                            test_mode=True, missing_image='ignore')
 
 
 def test_mpii_image_name_must_give_mmpose_its_image_id(tmp_path):
-    # found by the 10,000-example fuzz run: mmpose's MpiiDataset takes
-    # int() of the file name and raised a bare ValueError
+    # mmpose's MpiiDataset takes int() of the file name: a bare ValueError
     path = write(tmp_path, [record(k=16, image='000000001.jpg'),
                             record(k=16, image='p00000002.jpg')])
     with pytest.raises(AnnotationError, match=r"ann\.json: record 1: field "

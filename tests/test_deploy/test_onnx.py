@@ -34,7 +34,8 @@ def test_export_matches_pytorch_for_batch_1_and_3(exported):
     import onnxruntime as ort
     from mmpose.apis import init_model
     cfg, ckpt, onnx_file, stdout = exported
-    assert 'batch 1:' in stdout and 'batch 3:' in stdout
+    assert 'input (1, 3, 128, 128):' in stdout
+    assert 'input (3, 3, 128, 128):' in stdout
     model = init_model(cfg, ckpt, device='cpu')
     session = ort.InferenceSession(onnx_file,
                                    providers=['CPUExecutionProvider'])
@@ -48,20 +49,123 @@ def test_export_matches_pytorch_for_batch_1_and_3(exported):
         assert np.abs(out - ref).max() <= 1e-4 * np.abs(ref).max()
 
 
-def test_all_stacks_and_static_batch(exported, tmp_path):
+def export(*args) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, EXPORT, *args],
+                          capture_output=True, text=True, cwd=ROOT)
+
+
+def test_all_stacks_run_in_the_runtime_on_their_last_stack(exported,
+                                                           tmp_path):
     import onnxruntime as ort
-    cfg, ckpt, _, _ = exported
+
+    from hg_deploy import TopdownOnnxRuntime
+    cfg, ckpt, last_file, _ = exported
     out = str(tmp_path / 'all.onnx')
-    proc = subprocess.run(
-        [sys.executable, EXPORT, cfg, ckpt, '--output-file', out,
-         '--all-stacks', '--shape', '2', '3', '128', '128'],
-        capture_output=True, text=True, cwd=ROOT)
+    proc = export(cfg, ckpt, '--output-file', out, '--all-stacks',
+                  '--shape', '128', '128', '--batch', '2')
     assert proc.returncode == 0, proc.stderr[-2000:]
     session = ort.InferenceSession(out, providers=['CPUExecutionProvider'])
     assert session.get_inputs()[0].shape == [2, 3, 128, 128]
-    heatmaps = session.run(None, {'input': np.zeros((2, 3, 128, 128),
-                                                    np.float32)})[0]
+    x = np.random.default_rng(0).standard_normal((2, 3, 128, 128))
+    heatmaps = session.run(None, {'input': x.astype(np.float32)})[0]
     assert heatmaps.shape == (2, 2, 16, 32, 32)
+    # the runtime takes the last stack: the same as the last-stack model
+    img = np.random.default_rng(1).integers(0, 255, (150, 120, 3), np.uint8)
+    boxes = [[10, 10, 100, 140], [0, 30, 60, 90], [40, 0, 119, 70]]
+    all_kpts, all_scores = TopdownOnnxRuntime(out)(img, boxes)
+    kpts, scores = TopdownOnnxRuntime(last_file)(img, boxes)
+    np.testing.assert_allclose(all_kpts, kpts, atol=1e-3)
+    np.testing.assert_allclose(all_scores, scores, rtol=1e-4, atol=1e-6)
+
+
+def with_metadata(path: str, out: str, change) -> str:
+    import onnx
+    model = onnx.load(path)
+    (entry, ) = [p for p in model.metadata_props if p.key == 'hg_plugin']
+    meta = json.loads(entry.value)
+    change(meta)
+    entry.value = json.dumps(meta)
+    onnx.save(model, out)
+    return out
+
+
+def test_metadata_versions(exported, tmp_path):
+    from hg_deploy import MetadataError, TopdownOnnxRuntime
+    _, _, onnx_file, _ = exported
+    newer = with_metadata(onnx_file, str(tmp_path / 'newer.onnx'),
+                          lambda m: m.update(version=3))
+    with pytest.raises(MetadataError, match=r'newer\.onnx: metadata version '
+                       r'3 is newer than this hg_deploy reads \(up to 2\)'):
+        TopdownOnnxRuntime(newer)
+
+    def first_format(meta):  # the fields a version 1 file had
+        for key in ('version', 'output', 'dynamic_shape', 'precision',
+                    'calibration'):
+            meta.pop(key)
+
+    old = with_metadata(onnx_file, str(tmp_path / 'v1.onnx'), first_format)
+    runtime = TopdownOnnxRuntime(old)
+    assert runtime.meta['version'] == 1
+    assert runtime.meta['output'] == 'last_stack'
+    img = np.zeros((64, 64, 3), np.uint8)
+    np.testing.assert_array_equal(
+        runtime(img, [[0, 0, 64, 64]])[0],
+        TopdownOnnxRuntime(onnx_file)(img, [[0, 0, 64, 64]])[0])
+    broken = with_metadata(onnx_file, str(tmp_path / 'b.onnx'),
+                           lambda m: m.pop('flip_indices'))
+    with pytest.raises(MetadataError, match=r"b\.onnx: its 'hg_plugin' "
+                       r"metadata lacks \['flip_indices'\]"):
+        TopdownOnnxRuntime(broken)
+
+
+@pytest.mark.parametrize('size', [(96, 128), (160, 120)])
+def test_a_dynamic_shape_model_runs_at_any_size(exported, tmp_path, size):
+    from mmpose.apis import init_model
+
+    from hg_deploy import TopdownOnnxRuntime, TopdownPipeline
+    from hg_plugin.apis.networks import TorchNetwork
+    from hg_plugin.deployment import HeatmapNetwork
+    cfg, ckpt, static_file, _ = exported
+    out = str(tmp_path / 'dynamic.onnx')
+    proc = export(cfg, ckpt, '--output-file', out, '--dynamic-shape',
+                  '--verify')
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert 'input (1, 3, 160, 112):' in proc.stdout  # a second size
+    h, w = size
+    runtime = TopdownOnnxRuntime(out, input_size=(w, h))
+    net = TorchNetwork(HeatmapNetwork(init_model(cfg, ckpt, device='cpu')))
+    pytorch = TopdownPipeline(runtime.meta, net)
+    x = np.random.default_rng(2).standard_normal((2, 3, h, w))
+    x = x.astype(np.float32)
+    a, b = runtime.network(x), pytorch.network(x)
+    assert a.shape == (2, 16, h // 4, w // 4)
+    assert np.abs(a - b).max() <= 1e-4 * np.abs(b).max()
+    img = np.random.default_rng(3).integers(0, 255, (200, 150, 3), np.uint8)
+    boxes = [[20, 10, 130, 190], [0, 0, 75, 100]]
+    np.testing.assert_allclose(runtime(img, boxes)[0],
+                               pytorch(img, boxes)[0], atol=1e-3)
+    with pytest.raises(ValueError, match=r'hg2\.onnx: exported for '
+                       r'\[128, 128\] crops \(w, h\), not \[120, 160\]'):
+        TopdownOnnxRuntime(static_file, input_size=(120, 160))
+
+
+def test_export_for_another_size(exported, tmp_path):
+    import onnxruntime as ort
+    cfg, ckpt, _, _ = exported
+    out = str(tmp_path / 'wide.onnx')
+    proc = export(cfg, ckpt, '--output-file', out, '--shape', '96', '160')
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    session = ort.InferenceSession(out, providers=['CPUExecutionProvider'])
+    assert session.get_inputs()[0].shape == [1, 3, 96, 160]
+    meta = json.loads(session.get_modelmeta().custom_metadata_map[
+        'hg_plugin'])
+    assert meta['input_size'] == [160, 96]
+    assert meta['heatmap_size'] == [40, 24]
+    proc = export(cfg, ckpt, '--output-file', str(tmp_path / 'odd.onnx'),
+                  '--shape', '97', '160')
+    assert proc.returncode == 1
+    assert 'positive multiples of 4' in proc.stderr
+    assert not (tmp_path / 'odd.onnx').exists()
 
 
 def test_metadata_states_the_test_pipeline(exported):

@@ -6,8 +6,8 @@ import torch
 import torch.nn as nn
 from mmengine.config import Config
 
+from hg_plugin.apis.runner import set_mixed_precision
 from hg_plugin.engine import AutocastOptimWrapper
-from tests.helpers.tools import load_tool
 
 
 def test_forward_runs_in_bf16_and_the_step_updates_fp32_weights():
@@ -75,31 +75,28 @@ def cfg():
 
 
 def test_amp_on_a_cpu_with_native_bf16(cfg, monkeypatch):
-    tool = load_tool('train')
     monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
-    monkeypatch.setattr('hg_plugin.engine.cpu_supports_bf16', lambda: True)
-    tool.set_mixed_precision(cfg)
+    monkeypatch.setattr('hg_plugin.utils.cpu.native_bf16', lambda: True)
+    set_mixed_precision(cfg)
     assert cfg.optim_wrapper.type == 'AutocastOptimWrapper'
     assert cfg.optim_wrapper.dtype == 'bfloat16'
 
 
 def test_amp_on_a_gpu_is_fp16_with_loss_scaling(cfg, monkeypatch):
-    tool = load_tool('train')
     monkeypatch.setattr(torch.cuda, 'is_available', lambda: True)
-    tool.set_mixed_precision(cfg)
+    set_mixed_precision(cfg)
     assert cfg.optim_wrapper.type == 'AmpOptimWrapper'
     assert cfg.optim_wrapper.loss_scale == 'dynamic'
 
 
 def test_amp_without_native_bf16_says_why(cfg, monkeypatch):
-    tool = load_tool('train')
     monkeypatch.setattr(torch.cuda, 'is_available', lambda: False)
-    monkeypatch.setattr('hg_plugin.engine.cpu_supports_bf16', lambda: False)
+    monkeypatch.setattr('hg_plugin.utils.cpu.native_bf16', lambda: False)
     with pytest.raises(ValueError, match='no native bf16'):
-        tool.set_mixed_precision(cfg)
+        set_mixed_precision(cfg)
 
 
 def test_amp_refuses_another_optim_wrapper(cfg):
     cfg.optim_wrapper.type = 'ApexOptimWrapper'
     with pytest.raises(ValueError, match="'ApexOptimWrapper'"):
-        load_tool('train').set_mixed_precision(cfg)
+        set_mixed_precision(cfg)

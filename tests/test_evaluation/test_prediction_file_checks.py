@@ -33,7 +33,7 @@ def test_a_valid_json_loads_one_based(tmp_path):
 @pytest.mark.parametrize('data,message', [
     ('[1, 2]', r'expected a json object \(tools/test.py --dump\), got a '
      'list'),
-    ('{"preds": [1', 'not a json file'),
+    ('{"preds": [1', 'not a readable json file'),
     (preds_json(coordinate_base=2), "'coordinate_base' must be 0 or 1, "
      'got 2'),
     (preds_json(coordinate_base=True), "'coordinate_base' must be 0 or 1"),

@@ -5,9 +5,7 @@ KeyError, IndexError or TypeError from deep inside, nor a silently wrong
 number. Examples per test: the hypothesis profile (conftest.py)."""
 import gzip
 import json
-import os.path as osp
 import re
-import runpy
 
 import h5py
 import numpy as np
@@ -17,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from scipy.io import savemat
 
-from hg_plugin.compat import UnsafeCheckpointError, load_from_local
+from hg_plugin.compat import load_from_local
 from hg_plugin.converters.annotations import (flic_examples_to_records,
                                               flic_hg_h5_to_records,
                                               load_flic_examples, load_hg_h5,
@@ -27,10 +25,12 @@ from hg_plugin.converters.annotations import (flic_examples_to_records,
 from hg_plugin.converters.checkpoints import (CheckpointConversionError,
                                               convert_file)
 from hg_plugin.datasets import AnnotationError, CheckedMpiiDataset, FlicDataset
+from hg_plugin.evaluation.functional import pckh_table
+from hg_plugin.evaluation.offline import evaluate
 from hg_plugin.evaluation.prediction_files import (PredictionFileError,
                                                    load_ground_truth,
                                                    load_predictions)
-from tests.conftest import ROOT
+from hg_plugin.utils.io import DamagedCheckpointError, UnsafeCheckpointError
 from tests.test_converters.test_checkpoints import (princeton_shapes,
                                                     random_state,
                                                     save_princeton)
@@ -242,13 +242,8 @@ def test_prediction_files(tmp_path, ext, data):
         assert loaded.shape == (N, 16, 2) and np.isfinite(loaded).all()
 
 
-@pytest.fixture(scope='module')
-def eval_tool():
-    return runpy.run_path(osp.join(ROOT, 'tools', 'eval_predictions.py'))
-
-
 @given(data=st.data())
-def test_eval_predictions_ground_truth(tmp_path, eval_tool, data):
+def test_eval_predictions_ground_truth(tmp_path, data):
     gt_path, pred_path = str(tmp_path / 'gt.mat'), str(tmp_path / 'p.mat')
     pos = np.random.default_rng(3).uniform(1, 200, (16, 2, N))
     valid = dict(pos_gt_src=pos, jnt_missing=np.zeros((16, N)),
@@ -257,15 +252,15 @@ def test_eval_predictions_ground_truth(tmp_path, eval_tool, data):
     savemat(gt_path, data.draw(mutated_arrays(valid)))
     savemat(pred_path, {'preds': pos.transpose(2, 0, 1)})
     ok, result = outcome(
-        lambda: eval_tool['evaluate'](gt_path, [pred_path]), gt_path,
+        lambda: evaluate(gt_path, [pred_path]), gt_path,
         (PredictionFileError, ))
     if ok:  # percentages (NaN: a joint no one has annotated)
         table = result['p.mat']['PCKh@0.5']
         values = np.array(table['per_joint'] + [table['Mean']])
         assert ((values >= 0) & (values <= 100) | np.isnan(values)).all()
         gt = load_ground_truth(gt_path)
-        same = eval_tool['pckh_table'](gt.joints, gt.joints, gt.annotated,
-                                       gt.norm)['PCKh@0.5']['per_joint']
+        same = pckh_table(gt.joints, gt.joints, gt.annotated,
+                          gt.norm)['PCKh@0.5']['per_joint']
         assert all(v == 100 or np.isnan(v) for v in same)
 
 
@@ -347,7 +342,8 @@ def test_checkpoint_converter(tmp_path, data):
             [[1, 2], {'state_dict': [1]}, {'state_dict': {}}, 'text',
              {'state_dict': {'a': 1.0}}])), path)
     ok, result = outcome(lambda: convert_file(path), path,
-                         (CheckpointConversionError, ))
+                         (CheckpointConversionError, UnsafeCheckpointError,
+                          DamagedCheckpointError))
     if ok:  # only an intact network converts
         assert result[1] == 'princeton-vl' and result[2]['num_stacks'] == 2
         assert len(result[0]) == len(SMALL) - sum(
@@ -415,7 +411,7 @@ def test_constructor_arguments(name, data):
                               norm_cfg=dict(type='BN'), with_cp=False,
                               channels_last=False),
         MultiStageHeatmapHead=dict(in_channels=3, out_channels=3,
-                                   num_stages=2, loss_weights=[1., 1.]),
+                                   num_stages=2),
         GaussianHeatmap=dict(input_size=(32, 32), heatmap_size=(8, 8),
                              sigma=2., unbiased=False, blur_kernel_size=11,
                              drop_out_of_frame=True, refine='quarter'),
@@ -438,11 +434,11 @@ def test_constructor_arguments(name, data):
 
 # ------------------------------------------ defects the fuzzing found
 def test_a_mat_file_that_crashes_scipy_is_an_error(tmp_path):
-    # one flipped byte of examples() made scipy 1.17's loadmat crash the
-    # process (segmentation fault) on one machine and raise
-    # ZeroDivisionError on another: what it reads past the damage differs.
-    # Either way the caller lives and gets an error naming the file (the
-    # crash path alone: test_read_mat_survives_a_crashing_reader)
+    # one flipped byte of examples() makes scipy's loadmat crash the
+    # process (a segmentation fault) or raise ZeroDivisionError, by what it
+    # reads past the damage. Either way the caller lives and gets an error
+    # naming the file (the crash path alone:
+    # test_read_mat_survives_a_crashing_reader)
     path = str(tmp_path / 'examples.mat')
     savemat(path, {'examples': examples()})
     raw = bytearray(open(path, 'rb').read())
@@ -468,14 +464,14 @@ def test_read_mat_survives_a_crashing_reader(tmp_path, monkeypatch):
     np.testing.assert_array_equal(read_mat(path)['a'], np.ones((1, 3)))
     monkeypatch.setattr(scipy.io, 'loadmat', lambda p: os.kill(
         os.getpid(), signal.SIGSEGV))
-    with pytest.raises(OSError, match=r'x\.mat: reading it crashed'):
+    with pytest.raises(ValueError, match=r'x\.mat: not a readable \.mat '
+                       r'file \(reading it crashed the MAT-file reader'):
         read_mat(path)
 
 
-def test_long_run_defects_sigma_and_order():
-    # found by the 10,000-example run: a sigma of 1e-38 overflowed float32
-    # into NaN heatmaps; an order of 61 was accepted (an input of 2 ** 63
-    # pixels)
+def test_sigma_too_narrow_for_float32_and_order_too_deep():
+    # a sigma of 1e-38 would overflow float32 into NaN heatmaps; an order
+    # of 61 would build 61 levels of 1x1 features
     import hg_plugin
     with pytest.raises(ValueError, match=r'sigma must be a finite number '
                        r'in \[0.01, 1000\], got 1e-38'):
@@ -486,13 +482,14 @@ def test_long_run_defects_sigma_and_order():
             np.array([[[10., 12.]]]))
     assert np.isfinite(enc['heatmaps']).all()
     assert enc['heatmaps'].max() == 1
-    with pytest.raises(ValueError, match='order must be at most 8'):
+    with pytest.raises(ValueError, match=r'order must be an int in '
+                       r'\[1, 8\], got 9'):
         hg_plugin.StackedHourglass(order=9)
 
 
-def test_long_run_defect_damaged_zip64_end_record(tmp_path, runner_checkpoint):
-    # found by the 10,000-example run: zipfile.is_zipfile itself raised
-    # BadZipFile ("span multiple disks") on a damaged zip64 end record
+def test_a_damaged_zip64_end_record_is_named(tmp_path, runner_checkpoint):
+    # zipfile.is_zipfile itself raises BadZipFile ("span multiple disks")
+    # on a damaged zip64 end record
     good, _ = runner_checkpoint
     raw = bytearray(open(good, 'rb').read())
     end = raw.rindex(b'PK\x06\x07')  # the zip64 end-of-directory locator
@@ -503,10 +500,9 @@ def test_long_run_defect_damaged_zip64_end_record(tmp_path, runner_checkpoint):
         load_from_local(str(path))
 
 
-def test_long_run_defect_princeton_without_hourglass_keys(tmp_path):
-    # found by the 1,000-example run of the converter: a princeton-vl
-    # checkpoint without the hourglass's keys raised a bare ValueError
-    # (max() of an empty sequence) while its order was inferred
+def test_a_princeton_checkpoint_without_hourglass_keys_is_named(tmp_path):
+    # inferring the order takes max() of the hourglass's levels: without
+    # its keys, a bare ValueError of an empty sequence
     state = {k: v for k, v in random_state(SMALL).items()
              if not k.startswith('hgs.')}
     path = str(tmp_path / 'checkpoint.pt')
@@ -516,10 +512,9 @@ def test_long_run_defect_princeton_without_hourglass_keys(tmp_path):
         convert_file(path, 'princeton-vl')
 
 
-def test_long_run_defect_a_scalar_stem_weight(tmp_path):
-    # found by the 10,000-example run of the converter (after 6,181): a
-    # stem convolution's weight replaced by a scalar raised a bare
-    # IndexError while the stem's channels were inferred
+def test_a_scalar_stem_weight_is_named(tmp_path):
+    # the stem's channels are read off its weights' first dimension: a
+    # scalar weight, a bare IndexError
     state = random_state(SMALL)
     state['pre.1.conv3.conv.weight'] = torch.tensor(1.)
     path = str(tmp_path / 'checkpoint.pt')

@@ -65,5 +65,4 @@ def test_both_plugin_parts_in_topdown_pose_estimator():
     run_estimator(
         dict(type='StackedHourglass', num_stacks=2, num_keypoints=K,
              feat_channels=32),
-        dict(type='MultiStageHeatmapHead', in_channels=K, out_channels=K,
-             num_stages=2, decoder=CODEC))
+        dict(type='MultiStageHeatmapHead', decoder=CODEC))

@@ -3,11 +3,13 @@ import cv2
 import numpy as np
 import pytest
 
-from hg_plugin.synthetic.video import moving_person, write_video
+from hg_plugin.apis.video import write_video
+from hg_plugin.synthetic.video import moving_person
 
 
 def test_frames_move_smoothly_and_keep_the_person(tmp_path):
-    frames, joints = moving_person(num_frames=12, size=(160, 128), seed=1)
+    frames, joints = map(np.stack, zip(*moving_person(
+        num_frames=12, size=(160, 128), seed=1)))
     assert frames.shape == (12, 128, 160, 3) and joints.shape == (12, 16, 2)
     steps = np.linalg.norm(np.diff(joints, axis=0), axis=-1)
     assert steps.max() < 0.25 * 128  # no jumps between frames

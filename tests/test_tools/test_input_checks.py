@@ -1,6 +1,6 @@
-"""Each input check of the tools' own code (tools/infer.py's inputs and
-boxes, tools/eval_predictions.py's --torso, --auto-scale-lr, --show-dir,
-the checkpoint converter's --dataset), reached without a model."""
+"""Each input check behind the tools (tools/infer.py's inputs and boxes,
+tools/eval_predictions.py's --torso, --auto-scale-lr, --show-dir, the
+checkpoint converter's --dataset), reached without a trained model."""
 import argparse
 import json
 import os.path as osp
@@ -10,39 +10,38 @@ import numpy as np
 import pytest
 from mmengine.config import Config
 
+from hg_plugin.apis import boxes as box_files
+from hg_plugin.apis.boxes import InputError
+from hg_plugin.apis.inputs import list_inputs
+from hg_plugin.apis.runner import merge_test_args, merge_train_args
+from hg_plugin.evaluation.offline import evaluate
 from hg_plugin.evaluation.prediction_files import PredictionFileError
 from tests.conftest import ROOT
-from tests.helpers.tools import load_tool as tool
 
 
-@pytest.fixture(scope='module')
-def infer():
-    return tool('infer')
-
-
-def test_inputs_are_named(infer, tmp_path):
-    with pytest.raises(infer.InputError, match=r'nope\.jpg does not exist'):
-        infer.list_inputs(str(tmp_path / 'nope.jpg'))
+def test_inputs_are_named(tmp_path):
+    with pytest.raises(InputError, match=r'nope\.jpg does not exist'):
+        list_inputs(str(tmp_path / 'nope.jpg'))
     (tmp_path / 'notes.txt').write_text('x')
-    with pytest.raises(infer.InputError, match=r'notes\.txt: not an image '
+    with pytest.raises(InputError, match=r'notes\.txt: not an image '
                        r'\(\.jpg.*or a video \(\.mp4'):
-        infer.list_inputs(str(tmp_path / 'notes.txt'))
+        list_inputs(str(tmp_path / 'notes.txt'))
     (tmp_path / 'clip.mp4').write_bytes(b'')
-    assert infer.list_inputs(str(tmp_path / 'clip.mp4')) == (
+    assert list_inputs(str(tmp_path / 'clip.mp4')) == (
         'video', [str(tmp_path / 'clip.mp4')])
 
 
 @pytest.mark.parametrize('content,message', [
     (None, r'--bboxes .*nope\.json does not exist'),
-    ('[[1, 2', r'--bboxes .*b\.json: not json'),
+    ('[[1, 2', r'b\.json: not a readable json file'),
     ('"a box"', r'--bboxes .*b\.json: expected a list of boxes or an object'),
 ])
-def test_box_files(infer, tmp_path, content, message):
+def test_box_files(tmp_path, content, message):
     path = tmp_path / ('nope.json' if content is None else 'b.json')
     if content is not None:
         path.write_text(content)
-    with pytest.raises(infer.InputError, match=message):
-        infer.load_bboxes(str(path))
+    with pytest.raises(InputError, match=message):
+        box_files.load_bboxes(str(path))
 
 
 @pytest.mark.parametrize('boxes,message', [
@@ -51,24 +50,22 @@ def test_box_files(infer, tmp_path, content, message):
     ([[10, 10, 20, 20], [1, 1, float('nan'), 5]],
      r'img\.jpg: box 1 .* is not a box'),
 ])
-def test_boxes_are_checked_against_the_image(infer, boxes, message):
-    ok = infer.boxes_for({'img.jpg': [[10, 10, 20, 20]]}, 'img.jpg',
-                         (100, 100), 'img.jpg')
+def test_boxes_are_checked_against_the_image(boxes, message):
+    ok = box_files.boxes_for({'img.jpg': [[10, 10, 20, 20]]}, 'img.jpg',
+                             (100, 100), 'img.jpg')
     np.testing.assert_array_equal(ok, [[10, 10, 20, 20]])
-    with pytest.raises(infer.InputError, match=message):
-        infer.boxes_for(boxes, 'img.jpg', (100, 100), 'img.jpg')
+    with pytest.raises(InputError, match=message):
+        box_files.boxes_for(boxes, 'img.jpg', (100, 100), 'img.jpg')
 
 
-def test_onnx_backend_names_its_model(infer, tmp_path):
-    args = argparse.Namespace(
-        onnx=str(tmp_path / 'nope.onnx'), kpt_thr=0.)
-    with pytest.raises(infer.InputError, match=r'--onnx .*nope\.onnx does '
+def test_onnx_model_is_named(tmp_path):
+    from hg_plugin.apis import TopdownInferencer
+    with pytest.raises(InputError, match=r'--onnx .*nope\.onnx does '
                        'not exist'):
-        infer.OnnxBackend(args)
+        TopdownInferencer(onnx=str(tmp_path / 'nope.onnx'))
     (tmp_path / 'bad.onnx').write_bytes(b'not onnx')
-    args.onnx = str(tmp_path / 'bad.onnx')
-    with pytest.raises(infer.InputError, match=r'bad\.onnx'):
-        infer.OnnxBackend(args)
+    with pytest.raises(InputError, match=r'bad\.onnx: not a loadable'):
+        TopdownInferencer(onnx=str(tmp_path / 'bad.onnx'))
 
 
 def flic_gt(tmp_path, normalize: bool) -> str:
@@ -81,7 +78,6 @@ def flic_gt(tmp_path, normalize: bool) -> str:
 
 
 def test_eval_predictions_torso_option(tmp_path):
-    evaluate = tool('eval_predictions').evaluate
     preds = tmp_path / 'preds.json'
     preds.write_text(json.dumps(dict(
         preds=np.full((3, 11, 2), 50.).tolist(), dataset='flic')))
@@ -98,15 +94,13 @@ def test_eval_predictions_torso_option(tmp_path):
 def test_train_and_test_options_the_config_lacks():
     cfg = Config.fromfile(osp.join(ROOT, 'configs', 'hg2_synthetic.py'))
     cfg.pop('auto_scale_lr', None)
-    train = tool('train')
     args = argparse.Namespace(
         work_dir=None, amp=False, resume=None, auto_scale_lr=True,
         cfg_options=None, launcher='none', no_validate=False,
         config='x.py')
     with pytest.raises(ValueError, match='--auto-scale-lr: the config has '
                        'no auto_scale_lr'):
-        train.merge_args(cfg, args)
-    test = tool('test')
+        merge_train_args(cfg, args)
     cfg = Config.fromfile(osp.join(ROOT, 'configs', 'hg2_synthetic.py'))
     cfg.default_hooks.pop('visualization')
     args = argparse.Namespace(
@@ -114,7 +108,7 @@ def test_train_and_test_options_the_config_lacks():
         show_dir='vis', interval=1, dump=None, cfg_options=None)
     with pytest.raises(ValueError, match='--show-dir: the config has no '
                        'default_hooks.visualization'):
-        test.merge_args(cfg, args)
+        merge_test_args(cfg, args)
 
 
 def test_checkpoint_converter_dataset_must_fit(tmp_path):
@@ -137,33 +131,32 @@ def test_checkpoint_converter_dataset_must_fit(tmp_path):
     assert not osp.exists(tmp_path / 'out.pth')
 
 
-def test_infer_names_a_missing_config(infer, tmp_path):
-    args = argparse.Namespace(config=str(tmp_path / 'nope.py'))
-    with pytest.raises(infer.InputError, match=r'config .*nope\.py does not '
+def test_infer_names_a_missing_config(tmp_path):
+    from hg_plugin.apis.model import load_pose_model
+    with pytest.raises(InputError, match=r'config .*nope\.py does not '
                        'exist'):
-        infer.PytorchBackend(args)
+        load_pose_model(str(tmp_path / 'nope.py'), None)
 
 
-def test_infer_says_which_picture_it_could_not_write(infer, tmp_path,
-                                                     monkeypatch):
+def test_infer_says_which_picture_it_could_not_write(tmp_path, monkeypatch):
     import cv2
 
-    class Backend:  # stands in for the model: one person, two joints
-        keypoint_names = ['a', 'b']
-
-        def __init__(self, args):
-            pass
-
-        def __call__(self, img, bboxes):
-            return (np.array([[0, 0, 8, 8]]), np.zeros((1, 2, 2)),
-                    np.ones((1, 2)), img)
-
+    from hg_plugin.apis.run import run
+    from tests.helpers.models import random_checkpoint, small_config
+    cfg = small_config(str(tmp_path / 'cfg.py'), stacks=1)
+    ckpt = random_checkpoint(cfg, str(tmp_path / 'ckpt.pth'))
     img = tmp_path / 'in.png'
-    cv2.imwrite(str(img), np.zeros((8, 8, 3), np.uint8))
-    monkeypatch.setattr(infer, 'PytorchBackend', Backend)
+    cv2.imwrite(str(img), np.zeros((64, 64, 3), np.uint8))
     monkeypatch.setattr(cv2, 'imwrite', lambda *a: False)
-    args = argparse.Namespace(input=str(img), bboxes=None, backend='pytorch',
-                              out_dir=str(tmp_path / 'out'))
+    args = argparse.Namespace(
+        input=str(img), config=cfg, checkpoint=ckpt, onnx=None,
+        bboxes=None, out_dir=str(tmp_path / 'out'), device='cpu',
+        backend='pytorch', precision='fp32', threads=None, det_config=None,
+        det_checkpoint=None, det_cat_id=0, bbox_thr=0.3, kpt_thr=0.)
     with pytest.raises(OSError, match=r'could not write .*out/in\.png'):
-        infer.run(args)
-    assert not (tmp_path / 'out' / 'predictions.json').exists()
+        run(args)
+    # the results file is complete json, and says why it ended early
+    import json
+    report = json.loads((tmp_path / 'out' / 'predictions.json').read_text())
+    assert report['results'] == [] and report['interrupted']
+    assert 'could not write' in report['error']

@@ -24,7 +24,8 @@ from hg_plugin.converters.checkpoints import (SOURCES,
                                               CheckpointConversionError,
                                               convert_file)
 from hg_plugin.datasets.metainfo import dataset_metainfo
-from hg_plugin.utils.io import atomic_write
+from hg_plugin.utils.io import (DamagedCheckpointError, UnsafeCheckpointError,
+                                atomic_write)
 
 
 def main() -> int:
@@ -44,7 +45,8 @@ def main() -> int:
             raise CheckpointConversionError(
                 f"{args.src}: {arch['num_keypoints']} heatmaps, but "
                 f"{args.dataset} has {meta['num_keypoints']} joints")
-    except (CheckpointConversionError, FileNotFoundError) as e:
+    except (CheckpointConversionError, UnsafeCheckpointError,
+            DamagedCheckpointError, FileNotFoundError) as e:
         print(f'error: {e}', file=sys.stderr)
         return 1
     ckpt = dict(

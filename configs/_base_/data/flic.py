@@ -36,8 +36,7 @@ val_pipeline = [
 
 train_dataloader = dict(
     batch_size=6,  # per GPU; paper: batch 6
-    # a worker prepares about 65 samples/s from 1280x720 JPEGs
-    # (benchmarks/bench_pipeline.py): 8 keep a GPU at ~500 img/s fed
+    # per GPU; what a worker prepares: benchmarks/bench_pipeline.py
     num_workers=8,
     persistent_workers=True,
     sampler=dict(type='DefaultSampler', shuffle=True),
@@ -69,14 +68,3 @@ test_dataloader = val_dataloader
 val_evaluator = dict(
     type='TorsoPCKMetric', thr=0.2, torso=('r_shoulder', 'l_hip'))
 test_evaluator = val_evaluator
-# paper: the rate "dropped to 5e-5 when validation saturates"
-param_scheduler = [
-    dict(
-        type='ReduceOnPlateauLR',
-        monitor='PCK@0.2/Mean',
-        rule='greater',
-        factor=0.2,  # 2.5e-4 -> 5e-5
-        patience=10,
-        min_value=5e-5,
-        by_epoch=True)
-]

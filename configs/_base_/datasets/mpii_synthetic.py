@@ -2,7 +2,7 @@
 # (3) in the loss (mmpose's: 1.2 and 1.5), for configs/hg2_synthetic.py: in
 # a run of minutes the network learns the forearms last
 # (docs/demo_tuning.md).
-_base_ = ['../../../hg_plugin/datasets/metainfo/mpii.py']
+_base_ = ['./mpii.py']
 dataset_info = dict(joint_weights=[
     1.5, 1.2, 1., 1., 1.2, 1.5, 1., 1., 1., 1., 3., 2., 1., 1., 2., 3.
 ])

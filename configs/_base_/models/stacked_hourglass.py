@@ -1,7 +1,8 @@
 # The network of the paper as hg.lua builds it: 256 features, residual
 # modules with identity skips, predictions fed back between stacks, the MSE
-# of every stack's heatmaps summed (intermediate supervision). A config sets
-# the number of stacks once, in the backbone; the head follows it.
+# of every stack's heatmaps summed (intermediate supervision). A config
+# sets the number of stacks and of keypoints once, in the backbone; the
+# head follows it.
 model = dict(
     type='TopdownPoseEstimator',
     data_preprocessor=dict(
@@ -19,8 +20,6 @@ model = dict(
         with_cp=False),  # True: recompute each stack, less memory
     head=dict(
         type='MultiStageHeatmapHead',
-        in_channels=16,
-        out_channels=16,
         # paper: MSE on every stack's heatmaps (intermediate supervision)
         loss=dict(type='KeypointMSELoss', use_target_weight=True)),
     test_cfg=dict(

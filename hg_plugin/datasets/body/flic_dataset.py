@@ -6,7 +6,7 @@ from mmpose.datasets.datasets.base import BaseCocoStyleDataset
 from mmpose.registry import DATASETS
 from mmpose.structures.bbox import bbox_cs2xyxy
 
-from ..annotations import (MAX_PX, check_number, drop_missing_images,
+from ..annotations import (MAX_PX, check_positive, drop_missing_images,
                            load_person_annotations)
 from ..metainfo import METAINFO_FILES
 
@@ -47,8 +47,8 @@ class FlicDataset(BaseCocoStyleDataset):
         instances, images, image_ids = [], [], {}
         for i, ann in enumerate(anns):
             if 'torso_size' in ann:
-                check_number(ann, 'torso_size',
-                             f'{self.ann_file}: record {i}', MAX_PX)
+                check_positive(ann, 'torso_size',
+                               f'{self.ann_file}: record {i}', MAX_PX)
             center = np.asarray(ann['center'], np.float32).reshape(1, 2)
             scale = np.full((1, 2), ann['scale'] * 200., np.float32)
             joints = np.asarray(ann['joints'], np.float32).reshape(1, -1, 2)

@@ -1,10 +1,10 @@
-import os.path as osp
 from typing import List, Tuple
 
 import numpy as np
 from mmpose.datasets.datasets.body import MpiiDataset
 from mmpose.registry import DATASETS
 
+from ...utils.checks import check_array, check_field
 from ...utils.io import read_mat
 from ..annotations import (AnnotationError, drop_missing_images,
                            load_person_annotations)
@@ -62,25 +62,15 @@ class CheckedMpiiDataset(MpiiDataset):
     def _load_headboxes(self, num_people: int) -> np.ndarray:
         """``headboxes_src`` (2, 2, N) of the head-box file, checked."""
         path = self.headbox_file
-        if not osp.isfile(path):
-            raise FileNotFoundError(f'head-box file {path} does not exist')
-        try:
-            mat = read_mat(path)
-        except Exception as e:  # scipy raises several types for bad files
+        mat = read_mat(path, AnnotationError, 'head-box file')
+        boxes = check_array(
+            path, 'headboxes_src',
+            check_field(mat, 'headboxes_src', path, AnnotationError),
+            (2, 2, None), error=AnnotationError)
+        if boxes.shape[2] != num_people:
             raise AnnotationError(
-                f'{path}: not a readable .mat file ({e})') from None
-        if 'headboxes_src' not in mat:
-            raise AnnotationError(f"{path}: no field 'headboxes_src'")
-        try:
-            boxes = np.asarray(mat['headboxes_src'], dtype=np.float64)
-        except (TypeError, ValueError):
-            raise AnnotationError(
-                f"{path}: field 'headboxes_src' is not numeric") from None
-        if boxes.shape != (2, 2, num_people):
-            raise AnnotationError(
-                f"{path}: field 'headboxes_src' has shape {boxes.shape}, "
-                f'expected (2, 2, {num_people}) for the {num_people} people '
-                f'of {self.ann_file}')
+                f"{path}: field 'headboxes_src' has head boxes of "
+                f'{boxes.shape[2]} people, {self.ann_file} has {num_people}')
         return boxes
 
     def load_data_list(self) -> List[dict]:

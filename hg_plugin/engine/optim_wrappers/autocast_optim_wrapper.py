@@ -7,15 +7,6 @@ from mmengine.optim import OptimWrapper
 from mmpose.registry import OPTIM_WRAPPERS
 
 
-def cpu_supports_bf16() -> bool:
-    """Whether oneDNN runs bf16 natively on this CPU (AVX-512 BF16 or
-    AMX); elsewhere bf16 is emulated and slower than fp32."""
-    try:
-        return bool(torch.ops.mkldnn._is_mkldnn_bf16_supported())
-    except (AttributeError, RuntimeError):
-        return False
-
-
 @OPTIM_WRAPPERS.register_module()
 class AutocastOptimWrapper(OptimWrapper):
     """Mixed precision without loss scaling: the forward pass and the loss

@@ -41,7 +41,9 @@ class PCKhMetric(BaseMetric):
         prefix (str, optional): Prefix of the metric names.
             Defaults to ``None``.
     """
-    default_prefix: Optional[str] = None
+    # the keys name their protocol themselves ('PCKh/Mean', 'PCKh@0.1/Mean');
+    # a prefix of mmengine's would be put before them ('<prefix>/PCKh/...')
+    default_prefix: Optional[str] = ''
 
     def __init__(self,
                  pred_offset: float = 0.,

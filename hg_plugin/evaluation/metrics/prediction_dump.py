@@ -29,6 +29,8 @@ class KeypointPredictionDump(BaseMetric):
         prefix (str, optional): Defaults to ``None``.
     """
 
+    default_prefix: Optional[str] = ''  # it reports no metric
+
     def __init__(self,
                  out_file: str,
                  collect_device: str = 'cpu',

@@ -35,7 +35,9 @@ class TorsoPCKMetric(BaseMetric):
         collect_device (str): Defaults to ``'cpu'``.
         prefix (str, optional): Defaults to ``None``.
     """
-    default_prefix: Optional[str] = None
+    # the keys name their protocol themselves ('PCKh/Mean', 'PCKh@0.1/Mean');
+    # a prefix of mmengine's would be put before them ('<prefix>/PCKh/...')
+    default_prefix: Optional[str] = ''
 
     def __init__(self,
                  thr: float = 0.2,
@@ -46,7 +48,8 @@ class TorsoPCKMetric(BaseMetric):
         check_number('TorsoPCKMetric', 'thr', thr, low=0, high=1,
                      low_open=True)
         self.meta = dataset_metainfo('flic')
-        # the joints, their order and the groups: datasets/metainfo/flic.py
+        # the joints, their order and the groups:
+        # configs/_base_/datasets/flic.py
         self.joint_names = tuple(joint_names(self.meta))
         if torso == 'dataset':
             self.torso_idx = None

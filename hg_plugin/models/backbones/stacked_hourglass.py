@@ -10,7 +10,9 @@ from mmpose.registry import MODELS
 from mmpose.utils.typing import ConfigType, OptMultiConfig
 from torch import Tensor
 
-# deeper hourglasses need inputs of 4 * 2 ** 9 = 2048 pixels and more
+from ...utils.checks import check_bool, check_int, check_ints, fail
+
+# beyond it, more levels of 1x1 features for any input of 1024 px or less
 MAX_ORDER = 8
 
 
@@ -66,8 +68,14 @@ class Hourglass(nn.Module):
     The upper branch keeps the resolution (residual modules); the lower branch
     max-pools by 2, applies residual modules, an hourglass of order - 1 (or
     residual modules at the bottom), more residual modules and a
-    nearest-neighbour x2 upsampling; the two branches are added
+    nearest-neighbour upsampling; the two branches are added
     (``hourglass(n, f, inp)`` in ``hg.lua``).
+
+    Any size: the pooling rounds up (a level of odd side keeps its last row
+    and column) and the lower branch is upsampled to the upper branch's
+    size, so every level of every input side works, down to 1x1. Where each
+    side is even at every level (divisible by ``2 ** order``), this is the
+    original's x2 pooling and x2 upsampling exactly.
 
     Args:
         order (int): Number of resolution levels below the input, e.g. 4
@@ -89,8 +97,10 @@ class Hourglass(nn.Module):
         self.low3 = _residuals(channels, channels, n, norm_cfg)
 
     def forward(self, x: Tensor) -> Tensor:
-        low = self.low3(self.low2(self.low1(F.max_pool2d(x, 2, 2))))
-        return self.up1(x) + F.interpolate(low, scale_factor=2, mode='nearest')
+        low = F.max_pool2d(x, 2, 2, ceil_mode=True)
+        low = self.low3(self.low2(self.low1(low)))
+        return self.up1(x) + F.interpolate(
+            low, size=x.shape[-2:], mode='nearest')
 
 
 class HourglassStack(nn.Module):
@@ -140,7 +150,9 @@ class StackedHourglass(BaseBackbone):
     residual modules take a 256x256 image to 64x64 features; each stack is an
     hourglass of order 4 followed by a residual module, a 1x1 conv-BN-ReLU and
     a 1x1 convolution to ``num_keypoints`` heatmaps, which are fed back into
-    the next stack.
+    the next stack. Inputs of any height and width that are multiples of 4
+    work (192x256, 200x152, ...); the heatmaps are a quarter of the input's
+    size (see ``Hourglass``).
 
     Args:
         num_stacks (int): Number of stacked hourglasses. Defaults to ``2``.
@@ -201,44 +213,26 @@ class StackedHourglass(BaseBackbone):
                  with_cp: bool = False,
                  channels_last: Optional[bool] = None,
                  init_cfg: OptMultiConfig = None) -> None:
-        for name, value in (('num_stacks', num_stacks),
-                            ('num_keypoints', num_keypoints),
-                            ('feat_channels', feat_channels),
-                            ('num_residual_modules', num_residual_modules),
-                            ('order', order)):
-            if not isinstance(value, int) or isinstance(value, bool) \
-                    or value < 1:
-                raise ValueError(
-                    f'StackedHourglass: {name} must be a positive int, '
-                    f'got {value!r}')
-        if order > MAX_ORDER:  # the input side would be 4 * 2 ** order
-            raise ValueError(f'StackedHourglass: order must be at most '
-                             f'{MAX_ORDER} (inputs of 4 * 2 ** order pixels '
-                             f'and more), got {order}')
-        if feat_channels % 2:
-            raise ValueError('StackedHourglass: feat_channels must be even '
-                             '(the residual bottleneck halves it), got '
-                             f'{feat_channels}')
-        stem_channels = tuple(stem_channels) if isinstance(
-            stem_channels, (list, tuple)) else ()
+        name = 'StackedHourglass'
+        for arg, value in (('num_stacks', num_stacks),
+                           ('num_keypoints', num_keypoints),
+                           ('num_residual_modules', num_residual_modules)):
+            check_int(name, arg, value)
+        check_int(name, 'order', order, high=MAX_ORDER)
+        # the residual bottleneck halves the channels
+        check_int(name, 'feat_channels', feat_channels, low=2, multiple_of=2)
+        stem_channels = check_ints(name, 'stem_channels', stem_channels,
+                                   (2, 3), low=2, multiple_of=2)
         if len(stem_channels) == 2:
             stem_channels += stem_channels[-1:]
-        if len(stem_channels) != 3 or not all(
-                isinstance(c, int) and not isinstance(c, bool) and c > 0
-                and c % 2 == 0 for c in stem_channels):
-            raise ValueError('StackedHourglass: stem_channels must be two '
-                             'or three positive even ints, got '
-                             f'{stem_channels!r}')
-        if not isinstance(with_cp, bool) or not isinstance(
-                channels_last, (bool, type(None))):
-            raise ValueError('StackedHourglass: with_cp must be a bool and '
-                             'channels_last a bool or None, got '
-                             f'{with_cp!r} and {channels_last!r}')
+        check_bool(name, 'with_cp', with_cp)
+        if channels_last is not None:
+            check_bool(name, 'channels_last', channels_last)
         if not isinstance(norm_cfg, dict) or 'type' not in norm_cfg:
-            raise ValueError('StackedHourglass: norm_cfg must be a dict '
-                             f"with a 'type', got {norm_cfg!r}")
+            fail(name, 'norm_cfg', "a dict with a 'type'", norm_cfg)
         super().__init__(init_cfg=init_cfg)
         self.num_stacks = num_stacks
+        self.num_keypoints = num_keypoints
         self.order = order
         self.with_cp = with_cp
         self.channels_last = channels_last
@@ -278,18 +272,18 @@ class StackedHourglass(BaseBackbone):
         """Heatmaps of every stack.
 
         Args:
-            x (Tensor): Images, shape (N, 3, H, W); H and W divisible by
-                ``4 * 2 ** order``.
+            x (Tensor): Images, shape (N, 3, H, W); H and W positive
+                multiples of 4 (the stem's stride).
 
         Returns:
             tuple[Tensor]: ``num_stacks`` heatmaps, each (N, K, H/4, W/4).
         """
-        divisor = 4 * 2**self.order
-        if x.shape[-2] % divisor or x.shape[-1] % divisor:
+        h, w = x.shape[-2:]
+        if not torch.jit.is_tracing() and (h % 4 or w % 4 or not h * w):
             raise ValueError(
-                f'StackedHourglass: input height and width must be '
-                f'divisible by {divisor} (4 * 2 ** order), got '
-                f'{tuple(x.shape[-2:])}')
+                'StackedHourglass: input height and width must be positive '
+                f'multiples of 4 (the stem halves them twice), got '
+                f'{(int(h), int(w))}')
         nhwc = self._use_channels_last(x)
         if nhwc:
             x = x.contiguous(memory_format=torch.channels_last)

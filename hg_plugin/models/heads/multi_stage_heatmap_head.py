@@ -1,120 +1,105 @@
-from typing import List, Optional, Sequence, Union
+from typing import List, Optional, Sequence
 
 import torch
 import torch.nn as nn
-from mmengine.structures import PixelData
 from mmpose.evaluation.functional import pose_pck_accuracy
-from mmpose.models.heads.base_head import BaseHead
-from mmpose.models.utils.tta import flip_heatmaps
-from mmpose.registry import KEYPOINT_CODECS, MODELS
+from mmpose.models.heads import CPMHead
+from mmpose.registry import MODELS
 from mmpose.utils.tensor_utils import to_numpy
-from mmpose.utils.typing import (ConfigType, Features, MultiConfig,
-                                 OptConfigType, OptSampleList, Predictions)
+from mmpose.utils.typing import (ConfigType, MultiConfig, OptConfigType,
+                                 OptSampleList)
 from torch import Tensor
 
-from ...utils.checks import check_int, check_number
+from ...utils.checks import check_int, fail
 
 
 @MODELS.register_module()
-class MultiStageHeatmapHead(BaseHead):
-    """Heatmap head with intermediate supervision over every stack.
+class MultiStageHeatmapHead(CPMHead):
+    """mmpose's ``CPMHead`` (intermediate supervision: the same target
+    heatmaps for every stage, the stage losses summed, the last stage
+    decoded, flip test through ``flip_heatmaps``) that follows its backbone.
 
-    Each stage's heatmaps get a loss against the same target heatmaps (the
-    paper's intermediate supervision); the losses are summed, optionally
-    weighted per stage, into ``loss_kpt``; ``acc_pose`` and ``predict``
-    use the last stage. Given heatmaps (``in_channels == out_channels``, as
-    :class:`StackedHourglass` outputs) it has no parameters; given features,
-    it adds a 1x1 convolution per stage.
+    What ``CPMHead`` lacks and this adds:
 
-    Why not mmpose's ``CPMHead``: it is built around deconvolution layers
-    and has no per-stage loss weights; this head is the paper's head and
-    nothing more, and accepts any backbone that returns one tensor per stage
-    (e.g. mmpose's ``HourglassNet``).
+    - The number of stages and of keypoints follow the backbone: by
+      default the head takes every stage the backbone returns and has no
+      layers of its own (:class:`StackedHourglass` outputs heatmaps), so a
+      config states the number of stacks and of keypoints once, in the
+      backbone. Given ``in_channels`` that differ from ``out_channels`` (a
+      backbone of features, e.g. mmpose's ``HourglassNet``) it adds a 1x1
+      convolution per stage, as ``CPMHead(final_layer=dict(kernel_size=1))``
+      does.
+    - The heatmaps are returned in float32: under bf16 autocast (``--amp``
+      on a CPU) the backbone's are bf16, for which numpy, and so
+      ``CPMHead``'s accuracy, has no type. The loss is unchanged (autocast
+      computes the MSE in float32 either way).
+
+    Per-stage loss weights are ``CPMHead``'s: one loss config per stage,
+    each with its ``loss_weight``.
 
     Args:
-        in_channels (int | sequence[int]): Channels of each stage's input.
-        out_channels (int): Number of keypoints K.
+        in_channels (int, optional): Channels of each stage's input.
+            Defaults to ``None``: the heatmaps themselves.
+        out_channels (int, optional): Number of keypoints K. Defaults to
+            ``None``: as many as the backbone's heatmaps.
         num_stages (int, optional): Number of stages the backbone returns.
-            Defaults to ``None``: as many as it returns (then
-            ``in_channels`` is one int, ``loss`` one config and
-            ``loss_weights`` ``None``), so that a config sets the number
-            of stacks in one place, the backbone.
-        loss (dict | list[dict]): One loss config for every stage, or one per
-            stage. Defaults to ``dict(type='KeypointMSELoss',
+            Defaults to ``None``: as many as it returns (then ``loss`` is
+            one config).
+        loss (dict | list[dict]): One loss config for every stage, or one
+            per stage. Defaults to ``dict(type='KeypointMSELoss',
             use_target_weight=True)``.
-        loss_weights (sequence[float], optional): Weight of each stage's
-            loss. Defaults to ``None`` (all 1).
         decoder (dict, optional): Codec config used by ``predict``.
             Defaults to ``None``.
-        init_cfg (dict | list[dict], optional): Defaults to normal init of
-            the 1x1 convolutions.
+        init_cfg (dict | list[dict], optional): Defaults to ``CPMHead``'s.
 
     Paper: `Stacked Hourglass Networks for Human Pose Estimation
     <https://arxiv.org/abs/1603.06937>`_.
     """
 
     def __init__(self,
-                 in_channels: Union[int, Sequence[int]],
-                 out_channels: int,
+                 in_channels: Optional[int] = None,
+                 out_channels: Optional[int] = None,
                  num_stages: Optional[int] = None,
                  loss: MultiConfig = dict(
                      type='KeypointMSELoss', use_target_weight=True),
-                 loss_weights: Optional[Sequence[float]] = None,
                  decoder: OptConfigType = None,
-                 init_cfg: OptConfigType = dict(
-                     type='Normal', layer=['Conv2d'], std=0.001)) -> None:
-        super().__init__(init_cfg)
+                 init_cfg: OptConfigType = None) -> None:
         name = 'MultiStageHeatmapHead'
-        check_int(name, 'out_channels', out_channels)
-        if isinstance(in_channels, (list, tuple)):
-            for c in in_channels:
-                check_int(name, 'in_channels', c)
+        for arg, value in (('in_channels', in_channels),
+                           ('out_channels', out_channels),
+                           ('num_stages', num_stages)):
+            if value is not None:
+                check_int(name, arg, value)
+        if num_stages is None and isinstance(loss, (list, tuple)):
+            fail(name, 'loss', 'one config without num_stages', loss)
+        if in_channels is None or in_channels == out_channels:
+            final_layer = None  # heatmaps in, heatmaps out
+        elif out_channels is None:
+            fail(name, 'out_channels', 'given with in_channels',
+                 out_channels)
         else:
-            check_int(name, 'in_channels', in_channels)
-        if num_stages is None:
-            if not isinstance(in_channels, int) or isinstance(
-                    loss, (list, tuple)) or loss_weights is not None:
-                raise ValueError(
-                    'MultiStageHeatmapHead: without num_stages, give one '
-                    'int in_channels, one loss and no loss_weights')
-        else:
-            check_int(name, 'num_stages', num_stages)
-            if isinstance(in_channels, int):
-                in_channels = [in_channels] * num_stages
-            elif len(in_channels) != num_stages:
-                raise ValueError(
-                    f'MultiStageHeatmapHead: {len(in_channels)} in_channels '
-                    f'for {num_stages} stages')
-        if loss_weights is not None:
-            if not isinstance(loss_weights, (list, tuple)):
-                raise ValueError('MultiStageHeatmapHead: loss_weights must '
-                                 f'be a list, got {loss_weights!r:.60}')
-            for w in loss_weights:
-                check_number(name, 'loss_weights', w, low=0)
-        if isinstance(loss, (list, tuple)):
-            if len(loss) != num_stages:
-                raise ValueError(
-                    f'MultiStageHeatmapHead: {len(loss)} loss configs for '
-                    f'{num_stages} stages; give one, or one per stage')
-            self.loss_module = nn.ModuleList(MODELS.build(c) for c in loss)
-        else:
-            self.loss_module = MODELS.build(loss)
-        if loss_weights is not None and len(loss_weights) != num_stages:
-            raise ValueError(
-                f'MultiStageHeatmapHead: {len(loss_weights)} loss_weights '
-                f'for {num_stages} stages')
-        self.in_channels = in_channels
-        self.out_channels = out_channels
+            final_layer = dict(kernel_size=1)
+        # CPMHead's layers, one per stage (one shared where the number of
+        # stages follows the backbone)
+        super().__init__(
+            in_channels=in_channels or out_channels,
+            out_channels=out_channels,
+            num_stages=num_stages or 1,
+            final_layer=final_layer,
+            loss=list(loss) if isinstance(loss, tuple) else loss,
+            decoder=decoder,
+            init_cfg=init_cfg)
         self.num_stages = num_stages
-        self.loss_weights = None if loss_weights is None else [
-            float(w) for w in loss_weights]
-        self.decoder = (
-            None if decoder is None else KEYPOINT_CODECS.build(decoder))
-        channels = [in_channels] if num_stages is None else in_channels
-        # one shared layer where the number of stages is not fixed
-        self.final_layers = nn.ModuleList(
-            nn.Identity() if c == out_channels else nn.Conv2d(
-                c, out_channels, 1) for c in channels)
+
+    def _load_from_state_dict(self, state_dict: dict, prefix: str, *args,
+                              **kwargs) -> None:
+        # the previous release named CPMHead's multi_final_layers
+        # final_layers: its checkpoints load
+        old = prefix + 'final_layers.'
+        for key in [k for k in state_dict if k.startswith(old)]:
+            state_dict[prefix + 'multi_' + key[len(prefix):]] = \
+                state_dict.pop(key)
+        super()._load_from_state_dict(state_dict, prefix, *args, **kwargs)
 
     def forward(self, feats: Sequence[Tensor]) -> List[Tensor]:
         """Heatmaps of every stage.
@@ -123,63 +108,38 @@ class MultiStageHeatmapHead(BaseHead):
             feats (sequence[Tensor]): One (N, C, H, W) tensor per stage.
 
         Returns:
-            list[Tensor]: One (N, K, H, W) tensor per stage.
+            list[Tensor]: One (N, K, H, W) float32 tensor per stage.
         """
         if self.num_stages is None:
-            return [self.final_layers[0](f) for f in feats]
-        if len(feats) != self.num_stages:
+            layers = [self.multi_final_layers[0]] * len(feats)
+        elif len(feats) != self.num_stages:
             raise ValueError(
                 f'MultiStageHeatmapHead: expected {self.num_stages} stage '
                 f'outputs from the backbone, got {len(feats)}')
-        return [layer(f) for layer, f in zip(self.final_layers, feats)]
-
-    def predict(self,
-                feats: Features,
-                batch_data_samples: OptSampleList,
-                test_cfg: ConfigType = {}) -> Predictions:
-        """Decode the last stage; with ``flip_test`` average the plain and
-        the flipped-back heatmaps (mmpose's ``flip_heatmaps``, honouring
-        ``flip_mode`` and ``shift_heatmap``)."""
-        if test_cfg.get('flip_test', False):
-            feats, feats_flip = feats
-            flip_indices = batch_data_samples[0].metainfo['flip_indices']
-            heatmaps = self.forward(feats)[-1]
-            heatmaps_flip = flip_heatmaps(
-                self.forward(feats_flip)[-1],
-                flip_mode=test_cfg.get('flip_mode', 'heatmap'),
-                flip_indices=flip_indices,
-                shift_heatmap=test_cfg.get('shift_heatmap', False))
-            heatmaps = (heatmaps + heatmaps_flip) * 0.5
         else:
-            heatmaps = self.forward(feats)[-1]
-        preds = self.decode(heatmaps)
-        if test_cfg.get('output_heatmaps', False):
-            return preds, [PixelData(heatmaps=h) for h in heatmaps.detach()]
-        return preds
+            layers = self.multi_final_layers
+        return [layer(f).float() for layer, f in zip(layers, feats)]
 
     def loss(self,
              feats: Sequence[Tensor],
              batch_data_samples: OptSampleList,
              train_cfg: ConfigType = {}) -> dict:
-        """Sum of every stage's loss against the same targets, and the
+        """``CPMHead``'s loss over as many stages as the backbone returns:
+        the sum of every stage's loss against the same targets, and the
         heatmap PCK of the last stage (``acc_pose``)."""
-        stage_heatmaps = self.forward(feats)
+        stages = self.forward(feats)
         gt = torch.stack([d.gt_fields.heatmaps for d in batch_data_samples])
         weights = torch.cat([
             d.gt_instance_labels.keypoint_weights for d in batch_data_samples
         ])
-        loss = 0.
-        for i, pred in enumerate(stage_heatmaps):
-            loss_fn = (
-                self.loss_module[i] if isinstance(
-                    self.loss_module, nn.ModuleList) else self.loss_module)
-            w = 1. if self.loss_weights is None else self.loss_weights[i]
-            loss = loss + w * loss_fn(pred, gt, weights)
-        # float(): under bf16 autocast (--amp on a CPU) the heatmaps are
-        # bf16, which numpy has no type for (mmpose's heads assume fp16)
+        losses = [
+            (self.loss_module[i] if isinstance(self.loss_module, nn.ModuleList)
+             else self.loss_module)(pred, gt, weights)
+            for i, pred in enumerate(stages)
+        ]
         _, acc, _ = pose_pck_accuracy(
-            output=to_numpy(stage_heatmaps[-1].float()),
+            output=to_numpy(stages[-1]),
             target=to_numpy(gt),
             mask=to_numpy(weights) > 0)
         return dict(
-            loss_kpt=loss, acc_pose=torch.tensor(acc, device=gt.device))
+            loss_kpt=sum(losses), acc_pose=torch.tensor(acc, device=gt.device))

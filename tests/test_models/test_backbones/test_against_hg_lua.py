@@ -181,9 +181,10 @@ def test_head_loss_is_the_weighted_mse_of_every_stack(loss_weights):
     from mmengine.structures import InstanceData, PixelData
     from mmpose.structures import PoseDataSample
     g = torch.Generator().manual_seed(0)
+    loss = dict(type='KeypointMSELoss', use_target_weight=True)
     head = MultiStageHeatmapHead(
-        in_channels=4, out_channels=4, num_stages=3,
-        loss_weights=loss_weights)
+        num_stages=3, loss=loss if loss_weights is None else
+        [dict(loss, loss_weight=c) for c in loss_weights])
     feats = [torch.randn(2, 4, 8, 8, generator=g) for _ in range(3)]
     gt = torch.rand(2, 4, 8, 8, generator=g)
     w = torch.tensor([[1., 0., 2., 0.5], [0., 1., 1., 3.]])

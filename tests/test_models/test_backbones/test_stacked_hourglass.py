@@ -1,7 +1,9 @@
 import pytest
 import torch
+import torch.nn.functional as F
 
 from hg_plugin.models import StackedHourglass
+from hg_plugin.models.backbones.stacked_hourglass import Hourglass
 
 
 def n_params(model: torch.nn.Module) -> int:
@@ -122,15 +124,20 @@ def test_norm_cfg_reaches_every_nested_module():
     assert norms and all(isinstance(m, torch.nn.GroupNorm) for m in norms)
 
 
+# the wording of hg_plugin/utils/checks.py, the plugin's one validation
+# layer (the backbone's own checks said 'a positive int' and 'even')
 @pytest.mark.parametrize('kwargs,message', [
-    (dict(num_stacks=0), 'num_stacks must be a positive int'),
-    (dict(num_keypoints=-1), 'num_keypoints must be a positive int'),
-    (dict(order=1.5), 'order must be a positive int'),
-    (dict(feat_channels=33), 'feat_channels must be even'),
-    (dict(num_residual_modules=True), 'num_residual_modules'),
+    (dict(num_stacks=0), 'num_stacks must be an int >= 1, got 0'),
+    (dict(num_keypoints=-1), 'num_keypoints must be an int >= 1, got -1'),
+    (dict(order=1.5), r'order must be an int in \[1, 8\], got 1.5'),
+    (dict(order=9), r'order must be an int in \[1, 8\], got 9'),
+    (dict(feat_channels=33), 'feat_channels must be a multiple of 2 >= 2'),
+    (dict(num_residual_modules=True), 'num_residual_modules must be an int'),
     (dict(norm_cfg='BN'), "norm_cfg must be a dict with a 'type'"),
-    (dict(stem_channels=(32, 63)), 'stem_channels must be two or three'),
-    (dict(stem_channels=(32, )), 'stem_channels must be two or three'),
+    (dict(stem_channels=(32, 63)), 'stem_channels must be 2 or 3 values, '
+     'each a multiple of 2'),
+    (dict(stem_channels=(32, )), 'stem_channels must be 2 or 3 values'),
+    (dict(with_cp=1), 'with_cp must be True or False, got 1'),
 ])
 def test_invalid_arguments(kwargs, message):
     with pytest.raises(ValueError, match=message):
@@ -148,7 +155,64 @@ def test_stem_channels():
     assert outs[0].shape == (2, 4, 16, 16)
 
 
-def test_input_size_must_fit_the_hourglass():
+def original_hourglass_forward(self, x):
+    """hg.lua's level: x2 max pooling (floor) and x2 nearest upsampling,
+    the plugin's previous release, for inputs divisible by 4 * 2 ** order.
+    """
+    low = self.low3(self.low2(self.low1(F.max_pool2d(x, 2, 2))))
+    return self.up1(x) + F.interpolate(low, scale_factor=2, mode='nearest')
+
+
+@pytest.mark.parametrize('size', [(64, 64), (128, 192)])
+def test_sizes_divisible_by_the_depth_are_bit_identical(size, monkeypatch):
+    torch.manual_seed(0)
+    model = StackedHourglass(num_stacks=2, num_keypoints=4, feat_channels=16,
+                             channels_last=False)
+    x = torch.rand(2, 3, *size)
+    outs = model(x)
+    sum((o * o).sum() for o in outs).backward()
+    grads = {n: p.grad.clone() for n, p in model.named_parameters()}
+    model.zero_grad()
+    monkeypatch.setattr(Hourglass, 'forward', original_hourglass_forward)
+    ref = model(x)
+    sum((o * o).sum() for o in ref).backward()
+    for a, b in zip(outs, ref):
+        assert torch.equal(a, b)
+    for name, p in model.named_parameters():
+        assert torch.equal(grads[name], p.grad), name
+
+
+@pytest.mark.parametrize('h,w', [(96, 96), (256, 192), (200, 152),
+                                 (384, 288), (4, 8), (68, 36)])
+def test_any_multiple_of_four(h, w):
+    # 96: the 24x24 features pool to 12, 6, 3 and 1x1 at the bottom; 200:
+    # 50, 25 (odd), 13, 7, 4; 4x8: 1x2 features, every level 1x1
+    model = StackedHourglass(num_stacks=2, num_keypoints=3, feat_channels=8,
+                             stem_channels=(4, 8))
+    x = torch.rand(2, 3, h, w, requires_grad=True)
+    outs = model(x)
+    assert [tuple(o.shape) for o in outs] == [(2, 3, h // 4, w // 4)] * 2
+    sum(o.sum() for o in outs).backward()
+    assert torch.isfinite(x.grad).all() and x.grad.abs().sum() > 0
+
+
+def test_every_level_reaches_every_pixel_of_an_odd_size():
+    # a change at the last column of a 25-wide level must reach the
+    # bottom and come back: rounding up, the pooling keeps it
+    hg = Hourglass(order=2, channels=4, num_residual_modules=1,
+                   norm_cfg=dict(type='BN')).eval()
+    x = torch.rand(1, 4, 25, 25)
+    y = x.clone()
+    y[..., -1] += 10
+    low_x = hg.low2(hg.low1(F.max_pool2d(x, 2, 2, ceil_mode=True)))
+    low_y = hg.low2(hg.low1(F.max_pool2d(y, 2, 2, ceil_mode=True)))
+    assert low_x.shape[-1] == 13 and not torch.equal(low_x, low_y)
+    assert hg(x).shape == x.shape
+
+
+@pytest.mark.parametrize('h,w', [(100, 130), (0, 64), (2, 64)])
+def test_sizes_that_cannot_work_are_named(h, w):
     model = StackedHourglass(num_stacks=1, num_keypoints=4, feat_channels=16)
-    with pytest.raises(ValueError, match='divisible by 64'):
-        model(torch.rand(1, 3, 100, 128))
+    with pytest.raises(ValueError, match=r'input height and width must be '
+                       rf'positive multiples of 4 .*got \({h}, {w}\)'):
+        model(torch.rand(1, 3, h, w))

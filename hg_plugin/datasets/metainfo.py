@@ -1,17 +1,17 @@
-"""Each dataset's joints, defined once: names and order, flip pairs,
-skeleton, and the groups of its PCK table (``mpii.py``, which inherits
-mmpose's MPII metainfo, and ``flic.py``)."""
+"""Each dataset's joints, defined once, in mmpose's metainfo files under
+``configs/_base_/datasets/``: names and order, flip pairs, skeleton, and
+the groups of its PCK table (``mpii.py``, which inherits mmpose's MPII
+metainfo, and ``flic.py``)."""
 import copy
-import os.path as osp
 from functools import lru_cache
 
 from mmengine.config import Config
 from mmpose.datasets.datasets.utils import parse_pose_metainfo
 
-from ...known_warnings import quiet_imports
+from ..known_warnings import quiet_imports
+from ..utils.configs import config_path
 
-HERE = osp.dirname(osp.abspath(__file__))
-METAINFO_FILES = {name: osp.join(HERE, f'{name}.py')
+METAINFO_FILES = {name: config_path(f'_base_/datasets/{name}.py')
                   for name in ('mpii', 'flic')}
 
 

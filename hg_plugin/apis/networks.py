@@ -1,0 +1,167 @@
+"""The network between the crops and the heatmaps on each inference path
+a machine may have: PyTorch eager or compiled (``torch.compile``) in fp32
+or bf16, onnxruntime or OpenVINO in fp32 or int8. Each is a function of a
+numpy batch, (N, 3, h, w) float32 -> the last stack's heatmaps (N, K, h/4,
+w/4) float32, which ``hg_deploy.TopdownPipeline`` runs."""
+import hashlib
+import json
+import os
+import os.path as osp
+from typing import Callable, Dict, List, Optional
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+Calibration = Callable[[], List[np.ndarray]]
+
+
+def cache_dir(*parts: str) -> str:
+    """A folder of the plugin's cache (``$HG_CACHE_DIR``, default
+    ``~/.cache/hg_plugin``), created."""
+    root = os.environ.get('HG_CACHE_DIR') or osp.join(
+        osp.expanduser('~'), '.cache', 'hg_plugin')
+    path = osp.join(root, *parts)
+    os.makedirs(path, exist_ok=True)
+    return path
+
+
+class TorchNetwork:
+    """A PyTorch heatmap network on numpy batches.
+
+    Args:
+        net (nn.Module): Inputs -> the last stack's heatmaps
+            (``hg_plugin.deployment.HeatmapNetwork``).
+        device (str): Defaults to ``'cpu'``.
+        precision (str): ``'fp32'`` or ``'bf16'`` (autocast). Defaults to
+            ``'fp32'``.
+        compiled (bool): Run it through ``torch.compile``. A new batch size
+            costs a new compilation, so batches are padded to a power of
+            two. Defaults to ``False``.
+    """
+
+    def __init__(self, net: nn.Module, device: str = 'cpu',
+                 precision: str = 'fp32', compiled: bool = False) -> None:
+        if precision not in ('fp32', 'bf16'):
+            raise ValueError(f"PyTorch runs 'fp32' or 'bf16', not "
+                             f'{precision!r}')
+        self.net = net.eval().to(device)
+        self.device = torch.device(device)
+        self.bf16 = precision == 'bf16'
+        self.compiled = compiled
+        self.fn = torch.compile(self.net) if compiled else self.net
+
+    def __call__(self, inputs: np.ndarray) -> np.ndarray:
+        n = len(inputs)
+        x = torch.from_numpy(np.ascontiguousarray(inputs)).to(self.device)
+        if self.compiled and n & (n - 1):
+            pad = (1 << n.bit_length()) - n
+            x = torch.cat([x, x.new_zeros((pad, ) + x.shape[1:])])
+        with torch.inference_mode(), torch.autocast(
+                self.device.type, dtype=torch.bfloat16, enabled=self.bf16):
+            out = self.fn(x)
+        return out[:n].float().cpu().numpy()
+
+
+def onnx_session(path: str, threads: Optional[int] = None):
+    """An onnxruntime CPU session of ``path``."""
+    import onnxruntime as ort
+    options = ort.SessionOptions()
+    if threads:
+        options.intra_op_num_threads = threads
+    return ort.InferenceSession(path, options,
+                                providers=['CPUExecutionProvider'])
+
+
+class OpenVinoNetwork:
+    """An exported model (fp32, or the int8 QDQ model, which OpenVINO runs
+    in int8) compiled by OpenVINO for the CPU, on numpy batches."""
+
+    def __init__(self, path: str, threads: Optional[int] = None) -> None:
+        import openvino as ov
+        config = {'PERFORMANCE_HINT': 'LATENCY'}
+        if threads:
+            config['INFERENCE_NUM_THREADS'] = threads
+        self.compiled = ov.Core().compile_model(path, 'CPU', config)
+
+    def __call__(self, inputs: np.ndarray) -> np.ndarray:
+        return np.asarray(self.compiled(inputs)[0])
+
+
+def file_digest(path: Optional[str]) -> str:
+    """sha256 of a file's bytes (``''`` for none)."""
+    if path is None:
+        return ''
+    h = hashlib.sha256()
+    with open(path, 'rb') as f:
+        for block in iter(lambda: f.read(1 << 20), b''):
+            h.update(block)
+    return h.hexdigest()
+
+
+class ModelFiles:
+    """The ONNX files of one model, exported and quantized once and kept in
+    the cache (``<cache>/models/<key>.*.onnx``), so that the start-up of
+    onnxruntime and OpenVINO is paid by the first run only.
+
+    The key covers the checkpoint's bytes, the model's config and test
+    settings, the crop size and the exporter's versions: another model,
+    checkpoint or crop gets other files.
+
+    Args:
+        net (nn.Module): The network to export (``HeatmapNetwork``).
+        settings (dict): Its test path (``pipeline_settings``).
+        model_cfg (dict): The config's ``model``, part of the key.
+        checkpoint (str, optional): The weights file, part of the key.
+    """
+
+    def __init__(self, net: nn.Module, settings: Dict, model_cfg: Dict,
+                 checkpoint: Optional[str]) -> None:
+        import onnx
+        self.net, self.settings = net, settings
+        text = json.dumps([model_cfg, settings, torch.__version__,
+                           onnx.__version__, file_digest(checkpoint)],
+                          sort_keys=True, default=str)
+        self.key = hashlib.sha256(text.encode()).hexdigest()[:20]
+        self.folder = cache_dir('models')
+
+    def path(self, precision: str) -> str:
+        return osp.join(self.folder, f'{self.key}.{precision}.onnx')
+
+    def has(self, precision: str) -> bool:
+        return osp.isfile(self.path(precision))
+
+    def fp32(self) -> str:
+        """The fp32 model (any batch size), exported if not cached."""
+        from ..deployment.onnx_export import export_network
+        path = self.path('fp32')
+        if not osp.isfile(path):
+            w, h = self.settings['input_size']
+            export_network(self.net, self.settings, path, (h, w),
+                           dynamic_batch=True)
+        return path
+
+    def int8(self, calibration: Calibration, source: str) -> str:
+        """The int8 model, quantized if not cached, calibrated on the
+        inputs ``calibration()`` returns."""
+        from ..deployment.quantization import quantize_int8
+        path = self.path('int8')
+        if not osp.isfile(path):
+            quantize_int8(self.fp32(), path, calibration(), source)
+        return path
+
+
+def build_network(path, net: nn.Module, device: str,
+                  files: Optional[ModelFiles] = None,
+                  calibration: Optional[Calibration] = None,
+                  calibration_source: str = '',
+                  threads: Optional[int] = None) -> Callable:
+    """The network function of an ``InferencePath`` (``paths.py``)."""
+    if path.backend == 'pytorch':
+        return TorchNetwork(net, device, path.precision, path.compiled)
+    onnx_file = files.fp32() if path.precision == 'fp32' else files.int8(
+        calibration, calibration_source)
+    if path.backend == 'openvino':
+        return OpenVinoNetwork(onnx_file, threads)
+    from hg_deploy import OnnxNetwork
+    return OnnxNetwork(onnx_session(onnx_file, threads))

@@ -1,0 +1,161 @@
+"""Static int8 quantization of an exported model with onnxruntime's tools:
+QDQ format, per-channel int8 weights, uint8 activations whose ranges are
+calibrated on real crops. The ``hg_plugin`` metadata of the result says
+``precision: int8`` and how it was calibrated, and ``hg_deploy`` runs it
+unchanged."""
+import os
+import os.path as osp
+import tempfile
+from typing import Dict, List, Optional, Sequence
+
+import numpy as np
+
+from hg_deploy import metadata
+
+CALIBRATION_METHODS = ('minmax', 'percentile', 'entropy')
+
+
+def quantize_int8(fp32_file: str, output_file: str,
+                  inputs: Sequence[np.ndarray], source: str,
+                  method: str = 'minmax') -> Dict:
+    """Write the int8 model of an exported fp32 model.
+
+    Every convolution, addition, max pooling and upsampling runs in int8;
+    the pre-activation batch norms of the residual modules (those that do
+    not follow a convolution, into which the exporter folds the others)
+    stay in float, as onnxruntime has no int8 batch norm.
+
+    Args:
+        fp32_file (str): A model of ``export`` (any batch size).
+        output_file (str): The int8 ``.onnx`` to write (atomically).
+        inputs (sequence[np.ndarray]): Calibration inputs, each (N, 3, h,
+            w) float32 as the network takes them (normalised crops).
+        source (str): Where the calibration crops came from, recorded in
+            the metadata.
+        method (str): onnxruntime's calibration: ``'minmax'`` (of each
+            activation, averaged over the calibration batches: the range
+            of a typical crop rather than of the most extreme one),
+            ``'percentile'`` or ``'entropy'``. Defaults to ``'minmax'``.
+
+    Returns:
+        dict: The new model's metadata settings.
+    """
+    import onnx
+    from onnxruntime.quantization import (CalibrationDataReader,
+                                          CalibrationMethod, QuantFormat,
+                                          QuantType, quantize_static)
+    from onnxruntime.quantization.shape_inference import quant_pre_process
+    if method not in CALIBRATION_METHODS:
+        raise ValueError(f'calibration method must be one of '
+                         f'{list(CALIBRATION_METHODS)}, got {method!r}')
+    if not len(inputs):
+        raise ValueError('int8 calibration needs at least one input')
+    graph = onnx.load(fp32_file)
+    settings = metadata.decode(
+        {p.key: p.value for p in graph.metadata_props}[metadata.KEY],
+        fp32_file)
+    name = graph.graph.input[0].name
+
+    class Reader(CalibrationDataReader):
+
+        def __init__(self) -> None:
+            self.batches = iter(inputs)
+
+        def get_next(self) -> Optional[Dict[str, np.ndarray]]:
+            batch = next(self.batches, None)
+            return None if batch is None else {name: batch}
+
+    with tempfile.TemporaryDirectory() as tmp:
+        prepared = osp.join(tmp, 'prepared.onnx')
+        quant_pre_process(fp32_file, prepared, skip_symbolic_shape=True)
+        quantized = osp.join(tmp, 'int8.onnx')
+        quantize_static(
+            prepared, quantized, Reader(), quant_format=QuantFormat.QDQ,
+            per_channel=True, activation_type=QuantType.QUInt8,
+            weight_type=QuantType.QInt8,
+            extra_options=dict(CalibMovingAverage=method == 'minmax'),
+            calibrate_method={
+                'minmax': CalibrationMethod.MinMax,
+                'percentile': CalibrationMethod.Percentile,
+                'entropy': CalibrationMethod.Entropy
+            }[method])
+        model = onnx.load(quantized)
+    settings.update(
+        precision='int8',
+        calibration=dict(source=source,
+                         images=int(sum(len(b) for b in inputs)),
+                         method=method))
+    from .onnx_export import write_model
+    write_model(model, settings, output_file)
+    return settings
+
+
+def quantize_file(fp32_file: str, output_file: str, config: str,
+                  calib_images: str, count: int = 64,
+                  method: str = 'minmax') -> Dict:
+    """:func:`quantize_int8` calibrated on ``count`` crops of
+    ``calib_images``: a folder of images (each image one person,
+    :func:`calibration_from_folder`) or a config whose validation people to
+    use (:func:`calibration_from_config`); ``config`` is the model's."""
+    if osp.isdir(calib_images):
+        import onnx
+
+        from hg_deploy import TopdownPipeline
+        graph = onnx.load(fp32_file, load_external_data=False)
+        settings = metadata.decode(
+            {p.key: p.value for p in graph.metadata_props}[metadata.KEY],
+            fp32_file)
+        inputs = calibration_from_folder(
+            calib_images, TopdownPipeline(settings, network=None), count)
+    elif calib_images.endswith('.py') and osp.isfile(calib_images):
+        inputs = calibration_from_config(calib_images, count)
+    else:
+        raise FileNotFoundError(
+            f'--calib-images {calib_images}: neither a folder of images nor '
+            'a config file')
+    return quantize_int8(fp32_file, output_file, inputs,
+                         osp.basename(osp.normpath(calib_images)), method)
+
+
+def calibration_from_folder(folder: str, pipeline, count: int
+                            ) -> List[np.ndarray]:
+    """Up to ``count`` images of a folder (evenly spread over its sorted
+    files), each cropped whole as one person by ``pipeline`` (a
+    ``hg_deploy.TopdownPipeline``), one (1, 3, h, w) input each."""
+    import cv2
+
+    from ..apis.inputs import IMAGE_EXT
+    files = sorted(f for f in os.listdir(folder)
+                   if f.lower().endswith(IMAGE_EXT))
+    if not files:
+        raise FileNotFoundError(f'{folder}: no images to calibrate on')
+    picks = np.unique(np.linspace(0, len(files) - 1, count).round())
+    out = []
+    for i in picks.astype(int):
+        img = cv2.imread(osp.join(folder, files[i]), cv2.IMREAD_COLOR)
+        if img is None:
+            continue
+        h, w = img.shape[:2]
+        out.append(pipeline.preprocess(img, [[0, 0, w, h]])[0])
+    return out
+
+
+def calibration_from_config(config: str, count: int) -> List[np.ndarray]:
+    """The first ``count`` people of a config's validation set through its
+    test pipeline and data preprocessor, one (1, 3, h, w) input each."""
+    import torch
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+    from mmpose.registry import DATASETS, MODELS
+    cfg = Config.fromfile(config)
+    init_default_scope(cfg.get('default_scope', 'mmpose'))
+    dataset = DATASETS.build(cfg.val_dataloader.dataset)
+    pre = MODELS.build(cfg.model.data_preprocessor)
+    picks = np.unique(np.linspace(0, len(dataset) - 1, count).round())
+    out = []
+    with torch.no_grad():
+        for i in picks.astype(int):
+            data = pre(dict(inputs=[dataset[i]['inputs']],
+                            data_samples=[dataset[i]['data_samples']]))
+            out.append(data['inputs'].float().numpy())
+    return out
