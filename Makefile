@@ -1,5 +1,7 @@
 # make test   set up .venv if needed, check the environment, lint, run tests
 # make demo   set up if needed, then train + evaluate on synthetic people
+# make mutation  mutation testing (mutmut, setup.cfg's [mutmut]; hours on
+#             2 cores; mutants/ keeps the results between runs)
 # make setup  only the set-up; VENV=path or PYTHON=path/to/python to install
 #             into another environment (e.g. a conda env's python)
 VENV ?= .venv
@@ -12,7 +14,7 @@ else
 endif
 PYTEST_ARGS ?=
 
-.PHONY: setup check lint test demo clean
+.PHONY: setup check lint test demo mutation clean
 
 setup:
 	@bash tools/setup_env.sh $(SETUP_ARGS)
@@ -30,5 +32,10 @@ test: check lint
 demo: setup
 	PYTHON=$(PY) bash tools/demo.sh
 
+mutation: setup
+	$(PY) -m pip install -q -r requirements/mutation.txt
+	HYPOTHESIS_PROFILE=mutation $(PY) -m mutmut run || true
+	$(PY) -m mutmut results
+
 clean:
-	rm -rf work_dirs data/synthetic .pytest_cache
+	rm -rf work_dirs data/synthetic .pytest_cache mutants

@@ -53,6 +53,7 @@ setup(
         'mim': parse_requirements('mminstall'),
         'tests': parse_requirements('tests'),
         'deploy': parse_requirements('deploy'),
+        'openvino': parse_requirements('openvino'),
     },
     license='Apache License 2.0',
     zip_safe=False,

@@ -24,6 +24,7 @@ PCKh@0.5.
 """
 import argparse
 import json
+import os
 import os.path as osp
 import tempfile
 import time
@@ -121,8 +122,9 @@ def main() -> None:
         net = HeatmapNetwork(model).eval()
         size = settings['input_size']
         with tempfile.TemporaryDirectory() as tmp:
+            # measured from scratch: no exported model of an earlier run
+            os.environ['HG_CACHE_DIR'] = tmp
             files = ModelFiles(net, settings, cfg.model.to_dict(), None)
-            files.folder = tmp  # measured from scratch, not the cache
             fns, startup = {}, {}
             for name in names:
                 fns[name], startup[name] = build(parse_path(name), net,

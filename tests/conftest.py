@@ -11,6 +11,12 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow,
                            HealthCheck.function_scoped_fixture,
                            HealthCheck.data_too_large])
+# make mutation: each mutant runs the property tests again, fewer examples
+settings.register_profile(
+    'mutation', max_examples=25, derandomize=True, deadline=None,
+    suppress_health_check=[HealthCheck.too_slow,
+                           HealthCheck.function_scoped_fixture,
+                           HealthCheck.data_too_large])
 settings.register_profile(
     'long', max_examples=10000, deadline=None,
     suppress_health_check=[HealthCheck.too_slow,

@@ -110,31 +110,6 @@ def test_preprocessor_divisor():
         ScaledPoseDataPreprocessor(divisor=0)
 
 
-def test_video_writer_failure_leaves_nothing(tmp_path, monkeypatch):
-    import os
-
-    import cv2
-
-    from hg_plugin.apis.video import write_video
-
-    class Closed:
-        def __init__(self, *args):
-            pass
-
-        def isOpened(self):
-            return False
-
-        def release(self):
-            pass
-
-    monkeypatch.setattr(cv2, 'VideoWriter', Closed)
-    with pytest.raises(OSError, match=r'OpenCV cannot write an MP4 to '
-                       r'.*v\.mp4'):
-        write_video(str(tmp_path / 'v.mp4'), np.zeros((2, 8, 8, 3),
-                                                      np.uint8))
-    assert os.listdir(tmp_path) == []
-
-
 def test_codec_encode_shapes():
     from hg_plugin.codecs import GaussianHeatmap
     codec = GaussianHeatmap(input_size=(32, 32), heatmap_size=(8, 8))

@@ -244,8 +244,8 @@ else
         --no-binary xtcocotools "$(pin xtcocotools)"
 fi
 
-step 'hg_plugin (editable), test and export tools'
-pip_install -r "$REQ/tests.txt" -r "$REQ/deploy.txt"
+step 'hg_plugin (editable), test, export and inference tools'
+pip_install -r "$REQ/tests.txt" -r "$REQ/deploy.txt" -r "$REQ/openvino.txt"
 pip_install --no-deps -e "$ROOT"
 
 step 'import check'

@@ -5,12 +5,11 @@
         [--launcher {none,pytorch,slurm,mpi}]
 """
 import argparse
-import os
 
-from mmengine.config import Config, DictAction
+from mmengine.config import Config
 from mmengine.runner import Runner
 
-from hg_plugin.apis.runner import merge_test_args
+from hg_plugin.apis.runner import merge_test_args, parse_runner_args
 from hg_plugin.known_warnings import silence_known_warnings
 
 
@@ -31,20 +30,7 @@ def parse_args() -> argparse.Namespace:
         '(under the work dir)')
     parser.add_argument(
         '--interval', type=int, default=1, help='draw every n-th image')
-    parser.add_argument(
-        '--cfg-options',
-        nargs='+',
-        action=DictAction,
-        help='override config values, key=value (key="[a,b]" for lists)')
-    parser.add_argument(
-        '--launcher',
-        choices=['none', 'pytorch', 'slurm', 'mpi'],
-        default='none',
-        help='job launcher')
-    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
-    args = parser.parse_args()
-    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
-    return args
+    return parse_runner_args(parser)
 
 
 def main() -> None:

@@ -3,6 +3,7 @@ inference path that suits the machine and the input (``paths.py``)."""
 import math
 import os.path as osp
 import time
+import warnings
 from typing import Callable, List, Optional, Sequence, Tuple
 
 import numpy as np
@@ -106,13 +107,7 @@ class TopdownInferencer:
     def _onnx_pipeline(self, onnx: str) -> TopdownPipeline:
         if not osp.isfile(onnx):
             raise InputError(f'--onnx {onnx} does not exist')
-        if self.backend == 'openvino':
-            runtime = TopdownOnnxRuntime(onnx, threads=self.threads)
-            self.path = InferencePath('openvino', runtime.meta['precision'])
-            return TopdownPipeline(runtime.meta,
-                                   OpenVinoNetwork(onnx, self.threads),
-                                   flip_test=self.flip_test)
-        if self.backend not in ('auto', 'onnxruntime'):
+        if self.backend not in ('auto', 'onnxruntime', 'openvino'):
             raise InputError(f'--onnx runs on onnxruntime or openvino, not '
                              f'{self.backend}')
         try:
@@ -120,8 +115,13 @@ class TopdownInferencer:
                                          threads=self.threads)
         except ValueError as e:
             raise InputError(str(e)) from None
-        self.path = InferencePath('onnxruntime', runtime.meta['precision'])
+        backend = 'openvino' if self.backend == 'openvino' else 'onnxruntime'
+        self.path = InferencePath(backend, runtime.meta['precision'])
         self.reason = 'the given ONNX model'
+        if backend == 'openvino':
+            return TopdownPipeline(runtime.meta,
+                                   OpenVinoNetwork(onnx, self.threads),
+                                   flip_test=self.flip_test)
         return runtime
 
     def crops_per_person(self) -> int:
@@ -198,19 +198,36 @@ class TopdownInferencer:
             if eager is not None and best != EAGER:
                 reason += f' (PyTorch eager fp32: ~' \
                     f'{eager.per_crop_s * 1e3:.0f} ms a crop)'
-        start = time.perf_counter()
-        network = build_network(best, self.net, self.device, self.files,
-                                calibration, calibration_source,
-                                self.threads)
-        self.pipeline = TopdownPipeline(self.settings, network,
-                                        flip_test=self.flip_test)
-        if best.backend != 'pytorch' or best.compiled:
-            w, h = self.settings['input_size']
-            self.pipeline.infer(np.zeros((1, 3, h, w), np.float32))
-            self.records.record(best,
-                                startup_s=time.perf_counter() - start)
+        try:
+            self.pipeline = self._build(best, calibration,
+                                        calibration_source)
+        except Exception as e:  # a compiler, a runtime that fails here
+            if best == EAGER:
+                raise
+            warnings.warn(f'{best} could not start ({type(e).__name__}: '
+                          f'{str(e)[:200]}); running PyTorch eager fp32')
+            best, reason = EAGER, f'{best} could not start'
+            self.pipeline = self._build(best, None, '')
         self.path, self.reason = best, reason
         return reason
+
+    def _build(self, path: InferencePath,
+               calibration: Optional[Callable[[], List[np.ndarray]]],
+               calibration_source: str) -> TopdownPipeline:
+        """The pipeline around ``path``'s network, started (its start-up
+        time recorded)."""
+        start = time.perf_counter()
+        network = build_network(path, self.net, self.device, self.files,
+                                calibration, calibration_source,
+                                self.threads)
+        pipeline = TopdownPipeline(self.settings, network,
+                                   flip_test=self.flip_test)
+        if path.backend != 'pytorch' or path.compiled:
+            w, h = self.settings['input_size']
+            pipeline.infer(np.zeros((1, 3, h, w), np.float32))
+            self.records.record(path,
+                                startup_s=time.perf_counter() - start)
+        return pipeline
 
     def record_speed(self, seconds: float, crops: int) -> None:
         """Keep the seconds per crop the network took in a run, for the

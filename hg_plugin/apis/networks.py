@@ -117,16 +117,20 @@ class ModelFiles:
 
     def __init__(self, net: nn.Module, settings: Dict, model_cfg: Dict,
                  checkpoint: Optional[str]) -> None:
-        import onnx
         self.net, self.settings = net, settings
-        text = json.dumps([model_cfg, settings, torch.__version__,
-                           onnx.__version__, file_digest(checkpoint)],
+        text = json.dumps([model_cfg, settings, file_digest(checkpoint)],
                           sort_keys=True, default=str)
+        # the model: its config, test settings and weights
         self.key = hashlib.sha256(text.encode()).hexdigest()[:20]
-        self.folder = cache_dir('models')
 
     def path(self, precision: str) -> str:
-        return osp.join(self.folder, f'{self.key}.{precision}.onnx')
+        """The cached file of ``precision``; the exporter's versions are
+        part of its name (another torch or onnx exports anew)."""
+        import onnx
+        versions = hashlib.sha256(
+            f'{torch.__version__}|{onnx.__version__}'.encode()).hexdigest()
+        return osp.join(cache_dir('models'),
+                        f'{self.key}-{versions[:8]}.{precision}.onnx')
 
     def has(self, precision: str) -> bool:
         return osp.isfile(self.path(precision))

@@ -24,6 +24,8 @@ from .video import VideoReader, VideoWriter
 
 # the stages of the loop, timed for benchmarks/bench_video.py
 STAGES = ('decode', 'detect', 'crop', 'infer', 'heatmaps', 'draw', 'encode')
+# frames a video is decoded ahead of the loop, in a thread
+PREFETCH = 4
 Pictures = Callable[[], Iterator[Tuple[str, np.ndarray]]]
 
 
@@ -152,9 +154,12 @@ def boxes_per_picture(boxes) -> float:
 
 def run(args: Namespace) -> Dict:
     """The whole of ``tools/infer.py`` after parsing its arguments (see
-    there). Returns the summary that ends ``predictions.json``: the path
-    run, the pictures done, those skipped, the files drawn, whether it
-    was interrupted, and the seconds each stage took."""
+    there; ``args`` may also say ``compile``, ``flip_test`` and
+    ``overlap``, whether a video is decoded and encoded in threads beside
+    the loop, by default yes). Returns the summary that ends
+    ``predictions.json``: the path run, the pictures done, those skipped,
+    the files drawn, whether it was interrupted; and the seconds of the
+    start-up, of the loop and of each of its stages."""
     camera = getattr(args, 'camera', None)
     if camera is None:
         kind, files = list_inputs(args.input)
@@ -167,23 +172,29 @@ def run(args: Namespace) -> Dict:
         device=args.device, backend=args.backend, precision=args.precision,
         det_config=args.det_config, det_checkpoint=args.det_checkpoint,
         det_cat_id=args.det_cat_id, bbox_thr=args.bbox_thr,
-        threads=args.threads)
+        threads=args.threads, compile=getattr(args, 'compile', None),
+        flip_test=getattr(args, 'flip_test', None))
+    overlap = getattr(args, 'overlap', True)
     reader = None
     if kind == 'images':
         count = len(files)
         pictures = (lambda: image_files(
             [files[i] for i in spread(len(files), CALIBRATION_CROPS)]))
     else:
-        reader = VideoReader(camera if kind == 'camera' else files[0])
+        reader = VideoReader(
+            camera if kind == 'camera' else files[0],
+            prefetch=PREFETCH if overlap and kind == 'video' else 0)
         count = reader.frame_count or math.inf
         idx = spread(reader.frame_count or 0, CALIBRATION_CROPS)
         pictures = None if kind == 'camera' else (
             lambda: video_frames_at(files[0], idx))
     per_picture = boxes_per_picture(boxes) * inferencer.crops_per_person()
+    start = time.perf_counter()
     reason = inferencer.prepare(
         count * per_picture,
         calibration_crops(inferencer, pictures, boxes) if pictures else None,
         where if kind != 'images' else f'{len(files)} images')
+    startup = time.perf_counter() - start
     print(f'inference path: {inferencer.path} ({reason})', file=sys.stderr)
     head = dict(input=where if kind != 'images' else args.input,
                 path=str(inferencer.path),
@@ -192,6 +203,7 @@ def run(args: Namespace) -> Dict:
                    interrupted=False)
     timer = StageTimer()
     os.makedirs(args.out_dir, exist_ok=True)
+    start = time.perf_counter()
     with JsonListWriter(osp.join(args.out_dir, 'predictions.json'),
                         head) as results:
         try:
@@ -200,7 +212,7 @@ def run(args: Namespace) -> Dict:
                             summary, timer)
             else:
                 _run_stream(args, inferencer, reader, boxes, results,
-                            summary, timer, where)
+                            summary, timer, where, overlap)
         except KeyboardInterrupt:
             summary['interrupted'] = True
             print(f"interrupted after {summary['pictures']} pictures",
@@ -212,7 +224,8 @@ def run(args: Namespace) -> Dict:
             results.tail = {k: summary[k] for k in (
                 'pictures', 'skipped', 'visualisation', 'interrupted',
                 'error') if k in summary}
-    summary['seconds'] = dict(timer.seconds)
+    summary.update(seconds=dict(timer.seconds), startup_s=startup,
+                   loop_s=time.perf_counter() - start)
     inferencer.record_speed(timer.seconds.get('infer', 0.),
                             int(summary['pictures'] * per_picture))
     return summary
@@ -248,7 +261,7 @@ def _run_images(args, inferencer, files, boxes, results, summary, timer
 
 
 def _run_stream(args, inferencer, reader, boxes, results, summary, timer,
-                where) -> None:
+                where, overlap) -> None:
     from tqdm import tqdm
     name = (f'camera_{reader.source}' if reader.is_camera else
             osp.splitext(osp.basename(reader.source))[0])
@@ -262,7 +275,7 @@ def _run_stream(args, inferencer, reader, boxes, results, summary, timer,
               file=sys.stderr)
 
     reader.on_skip = skipped
-    writer = VideoWriter(out, reader.fps)
+    writer = VideoWriter(out, reader.fps, background=overlap and not show)
     bar = tqdm(total=reader.frame_count, desc='frames', file=sys.stderr)
     frames = iter(reader)
     try:

@@ -2,9 +2,30 @@
 a config, as mmpose's tools do, and mixed precision for the machine at
 hand."""
 import argparse
+import os
 import os.path as osp
 
-from mmengine.config import Config
+from mmengine.config import Config, DictAction
+
+
+def parse_runner_args(parser: argparse.ArgumentParser) -> argparse.Namespace:
+    """Add what ``tools/train.py`` and ``tools/test.py`` share, as mmpose's
+    own tools have it (``--cfg-options``, ``--launcher``,
+    ``--local-rank``), and parse the command line."""
+    parser.add_argument(
+        '--cfg-options',
+        nargs='+',
+        action=DictAction,
+        help='override config values, key=value (key="[a,b]" for lists)')
+    parser.add_argument(
+        '--launcher',
+        choices=['none', 'pytorch', 'slurm', 'mpi'],
+        default='none',
+        help='job launcher')
+    parser.add_argument('--local_rank', '--local-rank', type=int, default=0)
+    args = parser.parse_args()
+    os.environ.setdefault('LOCAL_RANK', str(args.local_rank))
+    return args
 
 
 def _work_dir(cfg: Config, args: argparse.Namespace) -> None:

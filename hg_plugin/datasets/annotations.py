@@ -116,3 +116,21 @@ def drop_missing_images(data_list: List[dict], ann_file: str,
             f'({missing} image files)',
             logger='current')
     return kept
+
+
+class MissingImagePolicy:
+    """A dataset mixin: what to do about instances whose image is missing
+    (:func:`drop_missing_images`), checked once the data list is loaded.
+
+    Args:
+        missing_image (str): ``'error'``, ``'skip'`` or ``'ignore'``.
+            Defaults to ``'error'``.
+    """
+
+    def __init__(self, *args, missing_image: str = 'error', **kwargs) -> None:
+        self.missing_image = missing_image
+        super().__init__(*args, **kwargs)
+
+    def load_data_list(self) -> List[dict]:
+        return drop_missing_images(super().load_data_list(), self.ann_file,
+                                   self.missing_image)

@@ -311,3 +311,52 @@ def test_camera_until_q_or_its_end(model_files, video, tmp_path,
     assert source['made'].i >= summary['pictures']
     assert [r['frame'] for r in report['results']] == list(
         range(summary['pictures']))
+
+
+def test_the_tool_says_which_path_it_picked(model_files, video, tmp_path):
+    cfg, ckpt = model_files
+    img = str(tmp_path / 'one.jpg')
+    cv2.imwrite(img, np.full((160, 192, 3), 90, np.uint8))
+    env = dict(os.environ, HG_CACHE_DIR=str(tmp_path / 'cache'))
+    proc = subprocess.run([sys.executable, INFER, img, cfg, ckpt,
+                           '--out-dir', str(tmp_path / 'a')],
+                          capture_output=True, text=True, cwd=ROOT, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert ('inference path: pytorch fp32 (a single picture: no start-up '
+            'pays for itself)') in proc.stderr
+
+
+def test_int8_calibrated_on_the_input_at_hand(model_files, video, tmp_path):
+    pytest.importorskip('onnxruntime')
+    from hg_plugin.utils.cpu import fast_int8
+    if not fast_int8():
+        pytest.skip('int8 is a path only where the CPU has int8 dot '
+                    'products (VNNI or AMX)')
+    cfg, ckpt = model_files
+    cache = tmp_path / 'cache'
+    env = dict(os.environ, HG_CACHE_DIR=str(cache))
+    out = tmp_path / 'out'
+    proc = subprocess.run([sys.executable, INFER, video[0], cfg, ckpt,
+                           '--backend', 'onnxruntime', '--precision', 'int8',
+                           '--out-dir', str(out)],
+                          capture_output=True, text=True, cwd=ROOT, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert 'inference path: onnxruntime int8' in proc.stderr
+    report = json.loads((out / 'predictions.json').read_text())
+    assert report['path'] == 'onnxruntime int8' and report['pictures'] == 10
+    # the int8 model, kept in the cache, was calibrated on the video's
+    # frames, one crop each (the flipped crops are not calibrated)
+    (model, ) = (cache / 'models').glob('*.int8.onnx')
+    import onnx
+    meta = json.loads({p.key: p.value for p in onnx.load(
+        str(model)).metadata_props}['hg_plugin'])
+    assert meta['calibration']['source'] == video[0]
+    assert meta['calibration']['images'] == 10
+    # a second run reuses it: no new calibration
+    mtime = model.stat().st_mtime
+    proc = subprocess.run([sys.executable, INFER, video[0], cfg, ckpt,
+                           '--precision', 'int8', '--backend', 'onnxruntime',
+                           '--out-dir', str(tmp_path / 'again')],
+                          capture_output=True, text=True, cwd=ROOT, env=env)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert model.stat().st_mtime == mtime

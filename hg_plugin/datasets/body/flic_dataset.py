@@ -6,13 +6,13 @@ from mmpose.datasets.datasets.base import BaseCocoStyleDataset
 from mmpose.registry import DATASETS
 from mmpose.structures.bbox import bbox_cs2xyxy
 
-from ..annotations import (MAX_PX, check_positive, drop_missing_images,
+from ..annotations import (MAX_PX, MissingImagePolicy, check_positive,
                            load_person_annotations)
 from ..metainfo import METAINFO_FILES
 
 
 @DATASETS.register_module()
-class FlicDataset(BaseCocoStyleDataset):
+class FlicDataset(MissingImagePolicy, BaseCocoStyleDataset):
     """FLIC (Sapp and Taskar, CVPR 2013) for top-down pose estimation.
 
     mmpose has no FLIC dataset. The 11 joints are in the order of the
@@ -34,10 +34,6 @@ class FlicDataset(BaseCocoStyleDataset):
     """
 
     METAINFO: dict = dict(from_file=METAINFO_FILES['flic'])
-
-    def __init__(self, *args, missing_image: str = 'error', **kwargs) -> None:
-        self.missing_image = missing_image
-        super().__init__(*args, **kwargs)
 
     def _load_annotations(self) -> Tuple[List[dict], List[dict]]:
         anns = load_person_annotations(self.ann_file,
@@ -75,7 +71,3 @@ class FlicDataset(BaseCocoStyleDataset):
                     area=np.array([scale[0, 0]**2 * 0.53], np.float32),
                     category_id=1))
         return instances, images
-
-    def load_data_list(self) -> List[dict]:
-        return drop_missing_images(super().load_data_list(), self.ann_file,
-                                   self.missing_image)

@@ -6,13 +6,13 @@ from mmpose.registry import DATASETS
 
 from ...utils.checks import check_array, check_field
 from ...utils.io import read_mat
-from ..annotations import (AnnotationError, drop_missing_images,
+from ..annotations import (AnnotationError, MissingImagePolicy,
                            load_person_annotations)
 from ..metainfo import METAINFO_FILES
 
 
 @DATASETS.register_module()
-class CheckedMpiiDataset(MpiiDataset):
+class CheckedMpiiDataset(MissingImagePolicy, MpiiDataset):
     """mmpose's ``MpiiDataset`` with its input checked where it enters.
 
     Loading, the centre shift (15 px x scale down), head sizes and the
@@ -34,10 +34,6 @@ class CheckedMpiiDataset(MpiiDataset):
     """
 
     METAINFO: dict = dict(from_file=METAINFO_FILES['mpii'])
-
-    def __init__(self, *args, missing_image: str = 'error', **kwargs) -> None:
-        self.missing_image = missing_image
-        super().__init__(*args, **kwargs)
 
     def _load_annotations(self) -> Tuple[List[dict], List[dict]]:
         anns = load_person_annotations(self.ann_file,
@@ -72,7 +68,3 @@ class CheckedMpiiDataset(MpiiDataset):
                 f"{path}: field 'headboxes_src' has head boxes of "
                 f'{boxes.shape[2]} people, {self.ann_file} has {num_people}')
         return boxes
-
-    def load_data_list(self) -> List[dict]:
-        return drop_missing_images(super().load_data_list(), self.ann_file,
-                                   self.missing_image)
