@@ -31,7 +31,7 @@ of a newer version is refused: its fields may mean what this reader does
 not know.
 """
 import json
-from typing import Any, Dict
+from typing import Any, Dict, Mapping
 
 KEY = 'hg_plugin'
 VERSION = 2
@@ -78,12 +78,15 @@ def decode(value: str, source: str) -> Dict[str, Any]:
                             'object')
     version = meta.get('version', 1)
     if not isinstance(version, int) or isinstance(version, bool) or \
-            not 1 <= version <= VERSION:
+            version < 1:
+        raise MetadataError(f'{source}: metadata version {version!r:.20} '
+                            'is not a version (1, 2, ...)')
+    if version > VERSION:
         raise MetadataError(
-            f'{source}: metadata version {version!r:.20} is newer than this '
+            f'{source}: metadata version {version} is newer than this '
             f'hg_deploy reads (up to {VERSION}); update hg_deploy')
     if version == 1:
-        meta = dict(DEFAULTS_V1, **meta, version=1)
+        meta = {**DEFAULTS_V1, **meta, 'version': 1}
     missing = [k for k in REQUIRED + tuple(DEFAULTS_V1) if k not in meta]
     if missing:
         raise MetadataError(f'{source}: its {KEY!r} metadata lacks '
@@ -95,3 +98,25 @@ def decode(value: str, source: str) -> Dict[str, Any]:
                                 f'{meta[field]!r:.40} is not one of '
                                 f'{list(allowed)}')
     return meta
+
+
+def from_properties(props: Mapping[str, str], source: str) -> Dict[str, Any]:
+    """The settings in an ONNX model's metadata properties (key -> value),
+    checked; an error naming ``source`` where it has none."""
+    if KEY not in props:
+        raise MetadataError(f'{source}: no {KEY!r} metadata; export it with '
+                            'tools/deployment/pytorch2onnx.py')
+    return decode(props[KEY], source)
+
+
+def read_file(onnx_file: str) -> Dict[str, Any]:
+    """The settings of an exported model's file, read with the ``onnx``
+    package (for runtimes other than onnxruntime, and for tools)."""
+    import onnx
+    try:
+        model = onnx.load(onnx_file, load_external_data=False)
+    except Exception as e:  # onnx raises several types for bad files
+        raise MetadataError(f'{onnx_file}: not a readable ONNX file '
+                            f'({type(e).__name__}: {str(e)[:200]})') from None
+    return from_properties({p.key: p.value for p in model.metadata_props},
+                           onnx_file)

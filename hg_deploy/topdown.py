@@ -15,7 +15,7 @@ from typing import Callable, Dict, Optional, Sequence, Tuple
 import cv2
 import numpy as np
 
-from .metadata import KEY, MetadataError, decode
+from .metadata import from_properties
 
 Network = Callable[[np.ndarray], np.ndarray]
 
@@ -90,6 +90,17 @@ def draw_pose(img: np.ndarray, keypoints: np.ndarray, scores: np.ndarray,
     return out
 
 
+def check_decodable(meta: Dict, source: str) -> None:
+    """Refuse settings whose decoding :func:`decode_heatmaps` has not
+    (DARK), naming ``source``."""
+    if meta['refine'] not in ('quarter', 'none'):
+        raise ValueError(
+            f"{source}: refine {meta['refine']!r} is not supported here "
+            "('quarter' or 'none'); run the model with hg_plugin's "
+            'inference (tools/infer.py CONFIG CHECKPOINT), which decodes '
+            'with its codec')
+
+
 class TopdownPipeline:
     """Keypoints of the people in given boxes, around any heatmap network.
 
@@ -102,6 +113,12 @@ class TopdownPipeline:
         input_size (tuple[int, int], optional): The crop (w, h), for a
             network that takes any size. Defaults to the settings'.
         flip_test (bool, optional): Override the settings' flip test.
+        decode (callable, optional): (N, K, h, w) heatmaps and the input
+            pixels per heatmap pixel -> keypoints (N, K, 2) in input
+            pixels and scores (N, K). Defaults to :func:`decode_heatmaps`
+            of the settings' ``refine``, which decodes ``'quarter'`` and
+            ``'none'``; a DARK model needs its codec's (hg_plugin's
+            inference passes it).
 
     The stages (:meth:`preprocess`, :meth:`infer`, :meth:`postprocess`)
     can be called one by one, e.g. to batch the crops of several frames.
@@ -109,15 +126,16 @@ class TopdownPipeline:
 
     def __init__(self, meta: Dict, network: Network,
                  input_size: Optional[Sequence[int]] = None,
-                 flip_test: Optional[bool] = None) -> None:
+                 flip_test: Optional[bool] = None,
+                 decode: Optional[Callable] = None) -> None:
         self.meta = dict(meta)
         if input_size is not None:
             self.meta['input_size'] = [int(v) for v in input_size]
         if flip_test is not None:
             self.meta['flip_test'] = bool(flip_test)
-        if self.meta['refine'] not in ('quarter', 'none'):
-            raise ValueError(f"refine {self.meta['refine']!r} is not "
-                             "supported here ('quarter' or 'none')")
+        refine = self.meta['refine']
+        self.decode = decode or (
+            lambda heatmaps, scale: decode_heatmaps(heatmaps, scale, refine))
         self.network = network
         m = self.meta
         self._mean = np.asarray(m['mean'], np.float32).reshape(1, 3, 1, 1)
@@ -193,8 +211,7 @@ class TopdownPipeline:
         # input pixels per heatmap pixel, from the heatmaps themselves (a
         # network exported for any size gives a quarter of any input)
         scale_factor = size / np.array(heatmaps.shape[:1:-1], np.float32)
-        kpts, scores = decode_heatmaps(heatmaps, scale_factor,
-                                       self.meta['refine'])
+        kpts, scores = self.decode(heatmaps, scale_factor)
         kpts = (kpts / size * scales[:, None] + centers[:, None] -
                 0.5 * scales[:, None])
         return kpts, scores
@@ -210,20 +227,25 @@ class TopdownPipeline:
         return self.postprocess(self.infer(inputs), centers, scales)
 
 
-class OnnxNetwork:
-    """An exported model in an onnxruntime session, as a function of the
-    input batch: (N, 3, h, w) -> the last stack's (N, K, h/4, w/4)
-    heatmaps, run in the model's batch size where that is fixed."""
+class ExportedNetwork:
+    """An exported model as a function of the input batch: (N, 3, h, w) ->
+    the last stack's (N, K, h/4, w/4) heatmaps, whatever the runtime.
 
-    def __init__(self, session, output: str = 'last_stack') -> None:
-        self.session = session
-        self.input_name = session.get_inputs()[0].name
-        batch = session.get_inputs()[0].shape[0]
-        self.batch = batch if isinstance(batch, int) else None
+    Args:
+        run (callable): One batch (of the model's size, where it is fixed)
+            -> the model's first output.
+        batch (int, optional): The model's fixed batch size; ``None``: any.
+        output (str): The metadata's ``output``: ``'last_stack'``, or
+            ``'all_stacks'`` (N, S, K, h, w), of which the last is taken.
+    """
+
+    def __init__(self, run: Network, batch: Optional[int] = None,
+                 output: str = 'last_stack') -> None:
+        self.run, self.batch = run, batch
         self.all_stacks = output == 'all_stacks'
 
     def _run(self, inputs: np.ndarray) -> np.ndarray:
-        out = self.session.run(None, {self.input_name: inputs})[0]
+        out = self.run(inputs)
         return out[:, -1] if self.all_stacks else out
 
     def __call__(self, inputs: np.ndarray) -> np.ndarray:
@@ -238,6 +260,38 @@ class OnnxNetwork:
                     [chunk, np.zeros((pad, ) + chunk.shape[1:], chunk.dtype)])
             outs.append(self._run(chunk)[:len(chunk) - pad])
         return np.concatenate(outs)
+
+
+def onnx_session(onnx_file: str,
+                 providers: Sequence[str] = ('CPUExecutionProvider', ),
+                 threads: Optional[int] = None):
+    """An onnxruntime session of ``onnx_file``.
+
+    Raises:
+        ValueError: onnxruntime cannot load it (the file is named).
+    """
+    import onnxruntime as ort
+    options = ort.SessionOptions()
+    if threads:
+        options.intra_op_num_threads = threads
+    try:
+        return ort.InferenceSession(onnx_file, options,
+                                    providers=list(providers))
+    except Exception as e:  # onnxruntime raises its own types
+        raise ValueError(f'{onnx_file}: not a loadable ONNX model '
+                         f'({str(e)[:200]})') from None
+
+
+class OnnxNetwork(ExportedNetwork):
+    """An exported model in an onnxruntime session (:class:`ExportedNetwork`
+    of its first input's batch size)."""
+
+    def __init__(self, session, output: str = 'last_stack') -> None:
+        self.session = session
+        name = session.get_inputs()[0].name
+        batch = session.get_inputs()[0].shape[0]
+        super().__init__(lambda x: session.run(None, {name: x})[0],
+                         batch if isinstance(batch, int) else None, output)
 
 
 class TopdownOnnxRuntime(TopdownPipeline):
@@ -267,22 +321,10 @@ class TopdownOnnxRuntime(TopdownPipeline):
                  flip_test: Optional[bool] = None,
                  input_size: Optional[Sequence[int]] = None,
                  threads: Optional[int] = None) -> None:
-        import onnxruntime as ort
-        options = ort.SessionOptions()
-        if threads:
-            options.intra_op_num_threads = threads
-        try:
-            session = ort.InferenceSession(onnx_file, options,
-                                           providers=list(providers))
-        except Exception as e:  # onnxruntime raises its own types
-            raise ValueError(f'{onnx_file}: not a loadable ONNX model '
-                             f'({str(e)[:200]})') from None
-        custom = session.get_modelmeta().custom_metadata_map
-        if KEY not in custom:
-            raise MetadataError(
-                f'{onnx_file}: no {KEY!r} metadata; export it with '
-                'tools/deployment/pytorch2onnx.py')
-        meta = decode(custom[KEY], onnx_file)
+        session = onnx_session(onnx_file, providers, threads)
+        meta = from_properties(
+            session.get_modelmeta().custom_metadata_map, onnx_file)
+        check_decodable(meta, onnx_file)
         if input_size is not None and not meta['dynamic_shape'] and \
                 list(input_size) != list(meta['input_size']):
             raise ValueError(

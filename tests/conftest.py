@@ -66,6 +66,11 @@ def trained_demo(tmp_path_factory) -> dict:
 def pytest_configure(config):
     # keep tests on the 2 cores without oversubscription
     os.environ.setdefault('OMP_NUM_THREADS', '2')
+    # the inference cache (exported models, measured speeds) of the tests
+    # is their own, for them and the tools they start: no user's is read
+    # or written
+    import tempfile
+    os.environ['HG_CACHE_DIR'] = tempfile.mkdtemp(prefix='hg_plugin_tests_')
     # build by type name in mmpose's scope, as a runner with
     # default_scope='mmpose' does
     from mmpose.utils import register_all_modules

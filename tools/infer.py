@@ -65,6 +65,8 @@ def parse_args() -> argparse.Namespace:
                         help='draw joints scored above this')
     args = parser.parse_args()
     if args.camera is not None:
+        if args.checkpoint is not None:
+            parser.error('--camera takes CONFIG and CHECKPOINT, no INPUT')
         # no INPUT: the positionals are CONFIG and CHECKPOINT
         args.input, args.config, args.checkpoint = (
             None, args.input, args.config)
@@ -72,6 +74,8 @@ def parse_args() -> argparse.Namespace:
         parser.error('give INPUT, or --camera N')
     if args.onnx is None and not (args.config and args.checkpoint):
         parser.error('give CONFIG and CHECKPOINT, or --onnx MODEL.onnx')
+    if bool(args.det_config) != bool(args.det_checkpoint):
+        parser.error('a detector needs --det-config and --det-checkpoint')
     return args
 
 
@@ -81,7 +85,10 @@ def main() -> int:
     silence_known_warnings()
     from hg_plugin.apis.run import run
 
-    def stop(*_) -> None:  # a kill finishes like Ctrl-C
+    killed = []
+
+    def stop(signum, _) -> None:  # a kill finishes like Ctrl-C
+        killed.append(signum)
         raise KeyboardInterrupt
 
     signal.signal(signal.SIGTERM, stop)
@@ -94,7 +101,9 @@ def main() -> int:
     print(f"{n} images or frames: {osp.join(args.out_dir, 'predictions.json')}"
           + (f", {len(summary['skipped'])} skipped" if summary['skipped']
              else ''))
-    return 130 if summary['interrupted'] else 0
+    if summary['interrupted']:  # as a shell reports a signal's end
+        return 128 + (killed[0] if killed else signal.SIGINT)
+    return 0
 
 
 if __name__ == '__main__':

@@ -1,5 +1,5 @@
 """Person boxes given in a json file, checked against each picture."""
-from typing import Any, Optional, Tuple, Union
+from typing import Any, List, Optional, Tuple, Union
 
 import numpy as np
 
@@ -42,10 +42,15 @@ def boxes_for(boxes: Any, key: str, shape: Tuple[int, int], where: str
             return None  # this one: the detector or the whole image
         boxes = boxes[key]
     try:
-        arr = np.asarray(boxes, dtype=np.float32).reshape(-1, 4)
+        arr = np.asarray(boxes, dtype=np.float32)
     except (TypeError, ValueError):
-        raise InputError(f'{where}: boxes must be [x1, y1, x2, y2] lists, '
-                         f'got {str(boxes)[:60]}') from None
+        arr = np.zeros((0, 0))
+    if arr.ndim == 1 and len(arr) in (4, 5):
+        arr = arr[None]  # one box
+    if arr.ndim != 2 or arr.shape[1] not in (4, 5) or not len(arr):
+        raise InputError(f'{where}: boxes must be [x1, y1, x2, y2] or [x1, '
+                         f'y1, x2, y2, score] lists, got {str(boxes)[:60]}')
+    arr = arr[:, :4]
     h, w = shape
     for i, (x1, y1, x2, y2) in enumerate(arr):
         if not (np.isfinite([x1, y1, x2, y2]).all() and x2 > x1
@@ -56,3 +61,20 @@ def boxes_for(boxes: Any, key: str, shape: Tuple[int, int], where: str
             raise InputError(f'{where}: box {i} {[x1, y1, x2, y2]} lies '
                              f'outside the {w}x{h} image')
     return arr
+
+
+def check_box_keys(boxes, names: Optional[List[str]], where: str) -> None:
+    """A ``--bboxes`` object must name some of the pictures: image file
+    names (``names``), or frame indices of a video (``names`` ``None``).
+    One that names none would leave every picture to the detector or the
+    whole image, silently."""
+    if not isinstance(boxes, dict) or not boxes:
+        return
+    if (names is None and any(k.isdigit() for k in boxes)) or (
+            names is not None and set(boxes) & set(names)):
+        return
+    expected = 'frame indices' if names is None else \
+        f'image file names (e.g. {", ".join(names[:3])})'
+    raise InputError(
+        f'--bboxes: none of its keys ({", ".join(sorted(boxes)[:3])}, ...) '
+        f'names a picture of {where}; expected {expected}')

@@ -9,10 +9,12 @@ from typing import Callable, List, Optional, Sequence, Tuple
 import numpy as np
 
 from hg_deploy import TopdownOnnxRuntime, TopdownPipeline, draw_pose
+from hg_deploy.metadata import read_file
+from hg_deploy.topdown import check_decodable
 from .boxes import InputError
 from .networks import ModelFiles, OpenVinoNetwork, TorchNetwork, build_network
-from .paths import (BACKENDS, EAGER, PRECISIONS, InferencePath, SpeedRecords,
-                    choose, supported_paths)
+from .paths import (BACKENDS, EAGER, MIN_CALIBRATION_CROPS, PRECISIONS,
+                    InferencePath, SpeedRecords, choose, supported_paths)
 
 Result = Tuple[np.ndarray, np.ndarray, np.ndarray]  # boxes, keypoints, scores
 
@@ -111,17 +113,20 @@ class TopdownInferencer:
             raise InputError(f'--onnx runs on onnxruntime or openvino, not '
                              f'{self.backend}')
         try:
-            runtime = TopdownOnnxRuntime(onnx, flip_test=self.flip_test,
-                                         threads=self.threads)
+            if self.backend == 'openvino':
+                meta = read_file(onnx)
+                check_decodable(meta, onnx)
+                network = OpenVinoNetwork(onnx, meta['output'], self.threads)
+                runtime = TopdownPipeline(meta, network,
+                                          flip_test=self.flip_test)
+            else:
+                runtime = TopdownOnnxRuntime(onnx, flip_test=self.flip_test,
+                                             threads=self.threads)
         except ValueError as e:
             raise InputError(str(e)) from None
         backend = 'openvino' if self.backend == 'openvino' else 'onnxruntime'
         self.path = InferencePath(backend, runtime.meta['precision'])
         self.reason = 'the given ONNX model'
-        if backend == 'openvino':
-            return TopdownPipeline(runtime.meta,
-                                   OpenVinoNetwork(onnx, self.threads),
-                                   flip_test=self.flip_test)
         return runtime
 
     def crops_per_person(self) -> int:
@@ -176,6 +181,17 @@ class TopdownInferencer:
         if self.onnx is not None:
             return self.reason
         paths = self.candidates()
+        cached = {p: self.files.has(p.precision) for p in paths
+                  if p.backend != 'pytorch'}
+        paths = [p for p in paths if p.precision != 'int8' or
+                 cached[p] or calibration is not None]
+        if not paths:
+            raise InputError(
+                'int8 needs an int8 model of this checkpoint, made before '
+                'from pictures to calibrate on (a video or a folder of '
+                f'{MIN_CALIBRATION_CROPS} or more people); or export one '
+                '(tools/deployment/pytorch2onnx.py --quantize int8) and '
+                'run it with --onnx')
         if len(paths) == 1:
             best, reason = paths[0], 'the only path allowed'
         elif crops <= 2 and not math.isinf(crops):
@@ -184,8 +200,6 @@ class TopdownInferencer:
                          p.backend == 'pytorch'), paths[0])
             reason = 'a single picture: no start-up pays for itself'
         else:
-            cached = {p: self.files.has(p.precision) for p in paths
-                      if p.backend != 'pytorch'}
             est, all_est = choose(paths, crops, self.eager_seconds_per_crop(),
                                   self.records, cached,
                                   calibration is not None)
@@ -202,12 +216,20 @@ class TopdownInferencer:
             self.pipeline = self._build(best, calibration,
                                         calibration_source)
         except Exception as e:  # a compiler, a runtime that fails here
-            if best == EAGER:
-                raise
+            chosen_for_you = (self.backend, self.precision,
+                              self.compile) == ('auto', 'auto', None)
+            if best == EAGER or not chosen_for_you:
+                raise InputError(f'{best} could not start: '
+                                 f'{type(e).__name__}: {str(e)[:300]}') \
+                    from None
             warnings.warn(f'{best} could not start ({type(e).__name__}: '
                           f'{str(e)[:200]}); running PyTorch eager fp32')
             best, reason = EAGER, f'{best} could not start'
             self.pipeline = self._build(best, None, '')
+        if best.precision == 'int8':
+            calib = read_file(self.files.path('int8'))['calibration']
+            reason += (f"; int8 calibrated on {calib['images']} crops of "
+                       f"{calib['source']}")
         self.path, self.reason = best, reason
         return reason
 
@@ -221,13 +243,35 @@ class TopdownInferencer:
                                 calibration, calibration_source,
                                 self.threads)
         pipeline = TopdownPipeline(self.settings, network,
-                                   flip_test=self.flip_test)
+                                   flip_test=self.flip_test,
+                                   decode=self._codec_decode())
         if path.backend != 'pytorch' or path.compiled:
+            # the first batches: a compilation, a runtime's set-up (one
+            # person, with and without flip test)
             w, h = self.settings['input_size']
-            pipeline.infer(np.zeros((1, 3, h, w), np.float32))
+            for n in (1, 2):
+                network(np.zeros((n, 3, h, w), np.float32))
             self.records.record(path,
                                 startup_s=time.perf_counter() - start)
         return pipeline
+
+    def _codec_decode(self) -> Optional[Callable]:
+        """The model's codec as the pipeline's decoder where hg_deploy's
+        numpy decoding has not its refinement (DARK); else ``None``."""
+        if self.settings['refine'] in ('quarter', 'none'):
+            return None
+        import torch
+        codec = self.model.head.decoder
+
+        def decode(heatmaps: np.ndarray, scale) -> tuple:
+            kpts, scores = codec.decode_tensor(torch.from_numpy(heatmaps))
+            # the codec's pixels are its own input's; the pipeline's crop
+            # may be another size (scale: input pixels per heatmap pixel)
+            kpts = kpts / kpts.new_tensor(codec.scale_factor) * \
+                kpts.new_tensor(np.asarray(scale, np.float32))
+            return kpts.numpy(), scores.numpy()
+
+        return decode
 
     def record_speed(self, seconds: float, crops: int) -> None:
         """Keep the seconds per crop the network took in a run, for the

@@ -2,7 +2,7 @@
 a camera, each checked where it enters."""
 import os
 import os.path as osp
-from typing import List, Tuple
+from typing import Iterator, List, Tuple
 
 import cv2
 import numpy as np
@@ -44,3 +44,19 @@ def read_image(path: str) -> np.ndarray:
     if img is None:
         raise InputError(f'{path}: not a readable image')
     return img
+
+
+def spread(count: int, n: int) -> List[int]:
+    """Up to ``n`` indices evenly spread over ``range(count)`` (the
+    pictures an int8 model is calibrated on)."""
+    if count <= 0:
+        return []
+    return sorted(set(np.linspace(0, count - 1, min(n, count)).astype(int)))
+
+
+def image_files(paths: List[str]) -> Iterator[Tuple[str, np.ndarray]]:
+    """(file name, image) of the readable ones of ``paths``."""
+    for p in paths:
+        img = cv2.imread(p, cv2.IMREAD_COLOR)
+        if img is not None:
+            yield osp.basename(p), img

@@ -13,6 +13,8 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+from hg_deploy import ExportedNetwork, OnnxNetwork, onnx_session
+
 Calibration = Callable[[], List[np.ndarray]]
 
 
@@ -63,29 +65,23 @@ class TorchNetwork:
         return out[:n].float().cpu().numpy()
 
 
-def onnx_session(path: str, threads: Optional[int] = None):
-    """An onnxruntime CPU session of ``path``."""
-    import onnxruntime as ort
-    options = ort.SessionOptions()
-    if threads:
-        options.intra_op_num_threads = threads
-    return ort.InferenceSession(path, options,
-                                providers=['CPUExecutionProvider'])
-
-
-class OpenVinoNetwork:
+class OpenVinoNetwork(ExportedNetwork):
     """An exported model (fp32, or the int8 QDQ model, which OpenVINO runs
-    in int8) compiled by OpenVINO for the CPU, on numpy batches."""
+    in int8) compiled by OpenVINO for the CPU, on numpy batches (in the
+    model's batch size where it is fixed; the last stack of an all-stacks
+    model)."""
 
-    def __init__(self, path: str, threads: Optional[int] = None) -> None:
+    def __init__(self, path: str, output: str = 'last_stack',
+                 threads: Optional[int] = None) -> None:
         import openvino as ov
         config = {'PERFORMANCE_HINT': 'LATENCY'}
         if threads:
             config['INFERENCE_NUM_THREADS'] = threads
-        self.compiled = ov.Core().compile_model(path, 'CPU', config)
-
-    def __call__(self, inputs: np.ndarray) -> np.ndarray:
-        return np.asarray(self.compiled(inputs)[0])
+        compiled = ov.Core().compile_model(path, 'CPU', config)
+        first = compiled.input(0).get_partial_shape()[0]
+        super().__init__(lambda x: np.asarray(compiled(x)[0]),
+                         first.get_length() if first.is_static else None,
+                         output)
 
 
 def file_digest(path: Optional[str]) -> str:
@@ -149,9 +145,16 @@ class ModelFiles:
         """The int8 model, quantized if not cached, calibrated on the
         inputs ``calibration()`` returns."""
         from ..deployment.quantization import quantize_int8
+        from .boxes import InputError
+        from .paths import MIN_CALIBRATION_CROPS
         path = self.path('int8')
         if not osp.isfile(path):
-            quantize_int8(self.fp32(), path, calibration(), source)
+            inputs = calibration()
+            if len(inputs) < MIN_CALIBRATION_CROPS:
+                raise InputError(
+                    f'{source}: {len(inputs)} crops to calibrate int8 on; '
+                    f'it takes {MIN_CALIBRATION_CROPS} or more')
+            quantize_int8(self.fp32(), path, inputs, source)
         return path
 
 
@@ -166,6 +169,5 @@ def build_network(path, net: nn.Module, device: str,
     onnx_file = files.fp32() if path.precision == 'fp32' else files.int8(
         calibration, calibration_source)
     if path.backend == 'openvino':
-        return OpenVinoNetwork(onnx_file, threads)
-    from hg_deploy import OnnxNetwork
-    return OnnxNetwork(onnx_session(onnx_file, threads))
+        return OpenVinoNetwork(onnx_file, threads=threads)
+    return OnnxNetwork(onnx_session(onnx_file, threads=threads))

@@ -23,7 +23,7 @@ import shutil
 from dataclasses import dataclass
 from typing import Dict, List, Optional, Tuple
 
-from ..utils.cpu import cpu_features, fast_int8, native_bf16
+from ..utils.cpu import fast_int8, native_bf16
 from ..utils.io import dump_json
 from .networks import cache_dir
 
@@ -62,8 +62,10 @@ PRIOR_STARTUP_S = {
     'quantize': 10.,  # int8 quantization, besides calibration
     'session': 1.,  # an onnxruntime or OpenVINO session of a cached file
 }
-# the crops an int8 model is calibrated on, spread over the input
+# the crops an int8 model is calibrated on, spread over the input, and the
+# fewest it may be calibrated on
 CALIBRATION_CROPS = 64
+MIN_CALIBRATION_CROPS = 8
 
 
 def installed(module: str) -> bool:
@@ -84,7 +86,7 @@ def supported_paths(device: str = 'cpu') -> List[InferencePath]:
     if gpu or shutil.which('g++') or shutil.which('c++'):
         paths += [InferencePath('pytorch', p, True)
                   for p in ('fp32', 'bf16') if p == 'fp32' or bf16]
-    if not gpu:
+    if not gpu and installed('onnx'):  # the exporter's
         for backend, module in (('onnxruntime', 'onnxruntime'),
                                 ('openvino', 'openvino')):
             if installed(module):
@@ -99,8 +101,8 @@ def machine_key() -> str:
     import torch
     get = getattr(torch.cpu, 'get_capabilities', None)
     name = get().get('cpu_name', '') if get else ''
-    return f"{name}|bf16={native_bf16()}|int8={fast_int8()}|" \
-        f'threads={torch.get_num_threads()}|{len(cpu_features())}'
+    return f'{name}|bf16={native_bf16()}|int8={fast_int8()}|' \
+        f'threads={torch.get_num_threads()}'
 
 
 class SpeedRecords:
@@ -122,7 +124,13 @@ class SpeedRecords:
         return value if isinstance(value, (int, float)) else None
 
     def record(self, path: InferencePath, **fields: float) -> None:
-        self.mine.setdefault(str(path), {}).update(fields)
+        """Keep measurements of ``path``: each field the mean of its last
+        measurement and the one before (a single slow run, a machine busy
+        with something else, weighs half)."""
+        entry = self.mine.setdefault(str(path), {})
+        for key, value in fields.items():
+            old = entry.get(key)
+            entry[key] = value if old is None else (old + value) / 2
         self.all[self.key] = self.mine
         try:
             dump_json(self.all, self.file, indent=1)

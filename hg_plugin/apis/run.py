@@ -6,40 +6,62 @@ an interruption (Ctrl-C) leaves both complete for the pictures done."""
 import math
 import os
 import os.path as osp
+import signal
 import sys
+import threading
 import time
 from argparse import Namespace
 from collections import defaultdict
+from contextlib import contextmanager
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
 import cv2
 import numpy as np
 
 from ..utils.io import JsonListWriter
-from .boxes import InputError, boxes_for, load_bboxes
+from .boxes import InputError, boxes_for, check_box_keys, load_bboxes
 from .inferencer import TopdownInferencer
-from .inputs import list_inputs, read_image
-from .paths import CALIBRATION_CROPS
+from .inputs import image_files, list_inputs, read_image, spread
+from .paths import CALIBRATION_CROPS, MIN_CALIBRATION_CROPS
 from .video import VideoReader, VideoWriter
 
-# the stages of the loop, timed for benchmarks/bench_video.py
-STAGES = ('decode', 'detect', 'crop', 'infer', 'heatmaps', 'draw', 'encode')
 # frames a video is decoded ahead of the loop, in a thread
 PREFETCH = 4
 Pictures = Callable[[], Iterator[Tuple[str, np.ndarray]]]
 
 
 class StageTimer:
-    """Seconds spent in each stage of the loop."""
+    """Seconds spent in each stage of the loop, and the crops run."""
 
     def __init__(self) -> None:
         self.seconds: Dict[str, float] = defaultdict(float)
+        self.crops = 0
 
     def __call__(self, stage: str, start: float) -> float:
         """Add the time since ``start`` to ``stage``; return now."""
         now = time.perf_counter()
         self.seconds[stage] += now - start
         return now
+
+
+@contextmanager
+def deferred_interrupts():
+    """Ctrl-C and SIGTERM wait until the block has run (the files it
+    finishes stay whole), then take effect as they would have."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received = []
+    signals = (signal.SIGINT, signal.SIGTERM)
+    previous = {s: signal.signal(s, lambda n, _: received.append(n))
+                for s in signals}
+    try:
+        yield
+    finally:
+        for s, handler in previous.items():
+            signal.signal(s, handler)
+        for s in received[:1]:
+            signal.raise_signal(s)
 
 
 def people(bboxes: np.ndarray, kpts: np.ndarray, scores: np.ndarray
@@ -66,6 +88,7 @@ def process(inferencer: TopdownInferencer, img: np.ndarray,
     if len(inputs):
         heatmaps = pipeline.infer(inputs)
         t = timer('infer', t)
+        timer.crops += len(inputs) * inferencer.crops_per_person()
         kpts, scores = pipeline.postprocess(heatmaps, centers, scales)
         t = timer('heatmaps', t)
     else:
@@ -74,13 +97,6 @@ def process(inferencer: TopdownInferencer, img: np.ndarray,
     drawn = inferencer.draw(img, (bboxes, kpts, scores), kpt_thr)
     timer('draw', t)
     return people(bboxes, kpts, scores), drawn
-
-
-def spread(count: int, n: int) -> List[int]:
-    """Up to ``n`` indices evenly spread over ``range(count)``."""
-    if count <= 0:
-        return []
-    return sorted(set(np.linspace(0, count - 1, min(n, count)).astype(int)))
 
 
 def video_frames_at(path: str, indices: List[int]
@@ -95,14 +111,6 @@ def video_frames_at(path: str, indices: List[int]
                 yield str(i), frame
     finally:
         cap.release()
-
-
-def image_files(paths: List[str]) -> Iterator[Tuple[str, np.ndarray]]:
-    """(file name, image) of the readable ones of ``paths``."""
-    for p in paths:
-        img = cv2.imread(p, cv2.IMREAD_COLOR)
-        if img is not None:
-            yield osp.basename(p), img
 
 
 def calibration_crops(inferencer: TopdownInferencer, pictures: Pictures,
@@ -166,6 +174,9 @@ def run(args: Namespace) -> Dict:
         where = files[0]
     else:
         kind, files, where = 'camera', [], f'camera {camera}'
+    # checked before anything is built: no drawing replaces an input
+    outputs = output_files(files, args.out_dir,
+                           '.png' if kind == 'images' else '.mp4')
     boxes = load_bboxes(args.bboxes)
     inferencer = TopdownInferencer(
         config=args.config, checkpoint=args.checkpoint, onnx=args.onnx,
@@ -188,8 +199,12 @@ def run(args: Namespace) -> Dict:
         idx = spread(reader.frame_count or 0, CALIBRATION_CROPS)
         pictures = None if kind == 'camera' else (
             lambda: video_frames_at(files[0], idx))
+    check_box_keys(boxes, [osp.basename(f) for f in files]
+                   if kind == 'images' else None, where)
     per_picture = boxes_per_picture(boxes) * inferencer.crops_per_person()
     start = time.perf_counter()
+    if count < MIN_CALIBRATION_CROPS:
+        pictures = None  # too few to calibrate int8 on
     reason = inferencer.prepare(
         count * per_picture,
         calibration_crops(inferencer, pictures, boxes) if pictures else None,
@@ -204,35 +219,57 @@ def run(args: Namespace) -> Dict:
     timer = StageTimer()
     os.makedirs(args.out_dir, exist_ok=True)
     start = time.perf_counter()
-    with JsonListWriter(osp.join(args.out_dir, 'predictions.json'),
-                        head) as results:
-        try:
-            if reader is None:
-                _run_images(args, inferencer, files, boxes, results,
-                            summary, timer)
-            else:
-                _run_stream(args, inferencer, reader, boxes, results,
-                            summary, timer, where, overlap)
-        except KeyboardInterrupt:
-            summary['interrupted'] = True
-            print(f"interrupted after {summary['pictures']} pictures",
-                  file=sys.stderr)
-        except BaseException as e:  # the pictures done are kept, then
-            summary.update(interrupted=True, error=str(e)[:300])
-            raise
-        finally:
+    results = JsonListWriter(osp.join(args.out_dir, 'predictions.json'),
+                             head)
+    try:
+        if reader is None:
+            _run_images(args, inferencer, files, outputs, boxes, results,
+                        summary, timer)
+        else:
+            _run_stream(args, inferencer, reader, outputs, boxes, results,
+                        summary, timer, where, overlap)
+    except KeyboardInterrupt:
+        summary['interrupted'] = True
+        print(f"interrupted after {summary['pictures']} pictures",
+              file=sys.stderr)
+    except BaseException as e:  # the pictures done are kept, then
+        summary.update(interrupted=True, error=str(e)[:300])
+        raise
+    finally:
+        with deferred_interrupts():
             results.tail = {k: summary[k] for k in (
                 'pictures', 'skipped', 'visualisation', 'interrupted',
                 'error') if k in summary}
+            results.close()
     summary.update(seconds=dict(timer.seconds), startup_s=startup,
                    loop_s=time.perf_counter() - start)
-    inferencer.record_speed(timer.seconds.get('infer', 0.),
-                            int(summary['pictures'] * per_picture))
+    inferencer.record_speed(timer.seconds.get('infer', 0.), timer.crops)
     return summary
 
 
-def _run_images(args, inferencer, files, boxes, results, summary, timer
-                ) -> None:
+def output_files(files: List[str], out_dir: str, ext: str) -> Dict[str, str]:
+    """The drawn picture of each input, ``<name><ext>`` in ``out_dir``
+    (``<name>_<its extension><ext>`` where two inputs share a name).
+
+    Raises:
+        InputError: A drawing would replace an input.
+    """
+    stems = [osp.splitext(osp.basename(f))[0] for f in files]
+    shared = {s for s in stems if stems.count(s) > 1}
+    out = {}
+    for f, stem in zip(files, stems):
+        if stem in shared:
+            stem += '_' + osp.splitext(f)[1].lstrip('.')
+        out[f] = osp.join(out_dir, stem + ext)
+        if osp.abspath(out[f]) in {osp.abspath(i) for i in files}:
+            raise InputError(f'--out-dir {out_dir}: the drawing of {f} would '
+                             f'replace the input {out[f]}; choose another '
+                             'folder')
+    return out
+
+
+def _run_images(args, inferencer, files, outputs, boxes, results, summary,
+                timer) -> None:
     from tqdm import tqdm
     for path in tqdm(files, desc='images', file=sys.stderr,
                      disable=len(files) == 1):
@@ -250,8 +287,7 @@ def _run_images(args, inferencer, files, boxes, results, summary, timer
         t = timer('decode', t)
         found, drawn = process(inferencer, img, given, timer, args.kpt_thr)
         t = time.perf_counter()
-        out = osp.join(args.out_dir,
-                       osp.splitext(osp.basename(path))[0] + '.png')
+        out = outputs[path]
         if not cv2.imwrite(out, drawn):
             raise OSError(f'could not write {out}')
         timer('encode', t)
@@ -260,13 +296,15 @@ def _run_images(args, inferencer, files, boxes, results, summary, timer
         summary['pictures'] += 1
 
 
-def _run_stream(args, inferencer, reader, boxes, results, summary, timer,
-                where, overlap) -> None:
+def _run_stream(args, inferencer, reader, outputs, boxes, results, summary,
+                timer, where, overlap) -> None:
     from tqdm import tqdm
-    name = (f'camera_{reader.source}' if reader.is_camera else
-            osp.splitext(osp.basename(reader.source))[0])
+    if reader.is_camera:
+        out = osp.join(args.out_dir, f'camera_{reader.source}.mp4')
+    else:
+        out = outputs[reader.source]
+    name = osp.splitext(osp.basename(out))[0]
     show = reader.is_camera and display_available()
-    out = osp.join(args.out_dir, name + '.mp4')
 
     def skipped(i: int) -> None:
         summary['skipped'].append(dict(input=where, frame=i,
@@ -310,10 +348,11 @@ def _run_stream(args, inferencer, reader, boxes, results, summary, timer,
             if stop:
                 break
     finally:
-        bar.close()
-        reader.close()
-        writer.close()  # the frames done make a playable video
-        if writer.frames:
-            summary['visualisation'].append(out)
-        if show:
-            cv2.destroyAllWindows()
+        with deferred_interrupts():
+            bar.close()
+            reader.close()
+            writer.close()  # the frames done make a playable video
+            if writer.frames:
+                summary['visualisation'].append(out)
+            if show:
+                cv2.destroyAllWindows()

@@ -64,9 +64,10 @@ class VideoReader:
 
     Iterating yields ``(index, frame)``: the frame's position in the
     stream (a skipped frame keeps its number) and the BGR frame. A frame
-    that cannot be decoded is reported through ``on_skip(index)`` and
-    skipped; ``max_failures`` in a row end the stream (a cut file, a
-    camera that went away).
+    that cannot be decoded is skipped and reported through
+    ``on_skip(index)`` once a later frame decodes; ``max_failures`` failed
+    reads in a row end the stream (a cut file, a camera that went away)
+    and are no skipped frames.
 
     Args:
         source (str | int): A video file, or an OpenCV camera index.
@@ -91,6 +92,7 @@ class VideoReader:
         self.capture = cv2.VideoCapture(source)
         self.on_skip = on_skip
         self.max_failures = max_failures
+        self._iterator: Optional[Iterator] = None
         name = f'camera {source}' if self.is_camera else source
         if not self.capture.isOpened():
             self.capture.release()
@@ -107,41 +109,36 @@ class VideoReader:
         count = int(self.capture.get(cv2.CAP_PROP_FRAME_COUNT) or 0)
         # a camera, or a container that does not say
         self.frame_count = None if self.is_camera or count <= 0 else count
-        self.skipped = []
-
-    @property
-    def size(self) -> Tuple[int, int]:
-        """(w, h) of the frames."""
-        h, w = self._first.shape[:2]
-        return w, h
 
     def __iter__(self) -> Iterator[Tuple[int, np.ndarray]]:
-        if self.prefetch:
-            return prefetched(self._frames(), self.prefetch)
-        return self._frames()
+        frames = self._frames()
+        self._iterator = prefetched(frames, self.prefetch) if \
+            self.prefetch else frames
+        return self._iterator
 
     def _frames(self) -> Iterator[Tuple[int, np.ndarray]]:
         yield 0, self._first
-        index, failures = 0, 0
-        while failures < self.max_failures:
+        index, failed = 0, []
+        while len(failed) < self.max_failures:
             index += 1
             ok, frame = self.capture.read()
             if ok and frame is not None:
-                failures = 0
+                for i in failed:  # skipped: the stream went on after them
+                    if self.on_skip is not None:
+                        self.on_skip(i)
+                failed = []
                 yield index, frame
-                continue
-            if self.frame_count is not None and index >= self.frame_count:
-                break  # the end of a file
-            failures += 1
-            self.skipped.append(index)
-            if self.on_skip is not None:
-                self.on_skip(index)
-        # the failures that ended the stream are no skipped frames
-        if failures:
-            del self.skipped[-failures:]
-        self.close()
+            elif self.frame_count is not None and index >= self.frame_count:
+                return  # the end of a file
+            else:
+                failed.append(index)
 
     def close(self) -> None:
+        """Stop the decoding (its thread first, if it has one), then let go
+        of the file or camera."""
+        if self._iterator is not None:
+            self._iterator.close()
+            self._iterator = None
         self.capture.release()
 
 
@@ -149,10 +146,11 @@ class VideoWriter:
     """BGR frames to an MP4 (``mp4v``), one at a time.
 
     The frames go to a temporary file in the output's folder, which
-    :meth:`close` renames to ``path``: an existing file is replaced only
-    by a complete video. Leaving a ``with`` block, for whatever reason (an
-    error, Ctrl-C), closes it, so the frames written so far make a playable
-    video; a writer that received no frame leaves nothing.
+    :meth:`close` finishes and renames to ``path``: until then an existing
+    file stays as it was, and never is half written. Leaving a ``with``
+    block, for whatever reason (an error, Ctrl-C), closes it, so the frames
+    written so far make a playable video; a writer that received no frame
+    leaves nothing (:meth:`abort` removes what was written).
 
     Args:
         path (str): The ``.mp4`` to write.

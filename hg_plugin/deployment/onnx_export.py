@@ -3,6 +3,7 @@ settings in the file's metadata (``hg_deploy.metadata``, read by
 ``hg_deploy``); the command is ``tools/deployment/pytorch2onnx.py``."""
 import os
 import os.path as osp
+import tempfile
 from typing import Dict, Optional, Sequence
 
 import numpy as np
@@ -82,7 +83,10 @@ def export_network(net: HeatmapNetwork, settings: Dict, output_file: str,
     elif dynamic_batch:
         axes = dict(input={0: 'batch'}, heatmaps={0: 'batch'})
     dummy = torch.zeros(batch, 3, h, w)
-    tmp_graph = output_file + '.graph.tmp'
+    folder = osp.dirname(osp.abspath(output_file))
+    os.makedirs(folder, exist_ok=True)
+    fd, tmp_graph = tempfile.mkstemp(dir=folder, suffix='.graph.tmp')
+    os.close(fd)
     try:
         with torch.no_grad():
             net(dummy)  # the backbone checks the size (not while tracing)

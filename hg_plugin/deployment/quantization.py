@@ -3,7 +3,6 @@ QDQ format, per-channel int8 weights, uint8 activations whose ranges are
 calibrated on real crops. The ``hg_plugin`` metadata of the result says
 ``precision: int8`` and how it was calibrated, and ``hg_deploy`` runs it
 unchanged."""
-import os
 import os.path as osp
 import tempfile
 from typing import Dict, List, Optional, Sequence
@@ -50,11 +49,8 @@ def quantize_int8(fp32_file: str, output_file: str,
                          f'{list(CALIBRATION_METHODS)}, got {method!r}')
     if not len(inputs):
         raise ValueError('int8 calibration needs at least one input')
-    graph = onnx.load(fp32_file)
-    settings = metadata.decode(
-        {p.key: p.value for p in graph.metadata_props}[metadata.KEY],
-        fp32_file)
-    name = graph.graph.input[0].name
+    settings = metadata.read_file(fp32_file)
+    name = onnx.load(fp32_file).graph.input[0].name
 
     class Reader(CalibrationDataReader):
 
@@ -98,17 +94,13 @@ def quantize_file(fp32_file: str, output_file: str, config: str,
     :func:`calibration_from_folder`) or a config whose validation people to
     use (:func:`calibration_from_config`); ``config`` is the model's."""
     if osp.isdir(calib_images):
-        import onnx
-
         from hg_deploy import TopdownPipeline
-        graph = onnx.load(fp32_file, load_external_data=False)
-        settings = metadata.decode(
-            {p.key: p.value for p in graph.metadata_props}[metadata.KEY],
-            fp32_file)
+        settings = metadata.read_file(fp32_file)
         inputs = calibration_from_folder(
             calib_images, TopdownPipeline(settings, network=None), count)
     elif calib_images.endswith('.py') and osp.isfile(calib_images):
-        inputs = calibration_from_config(calib_images, count)
+        inputs = calibration_from_config(
+            calib_images, count, metadata.read_file(fp32_file)['input_size'])
     else:
         raise FileNotFoundError(
             f'--calib-images {calib_images}: neither a folder of images nor '
@@ -120,42 +112,47 @@ def quantize_file(fp32_file: str, output_file: str, config: str,
 def calibration_from_folder(folder: str, pipeline, count: int
                             ) -> List[np.ndarray]:
     """Up to ``count`` images of a folder (evenly spread over its sorted
-    files), each cropped whole as one person by ``pipeline`` (a
+    images), each cropped whole as one person by ``pipeline`` (a
     ``hg_deploy.TopdownPipeline``), one (1, 3, h, w) input each."""
-    import cv2
-
-    from ..apis.inputs import IMAGE_EXT
-    files = sorted(f for f in os.listdir(folder)
-                   if f.lower().endswith(IMAGE_EXT))
-    if not files:
-        raise FileNotFoundError(f'{folder}: no images to calibrate on')
-    picks = np.unique(np.linspace(0, len(files) - 1, count).round())
-    out = []
-    for i in picks.astype(int):
-        img = cv2.imread(osp.join(folder, files[i]), cv2.IMREAD_COLOR)
-        if img is None:
-            continue
-        h, w = img.shape[:2]
-        out.append(pipeline.preprocess(img, [[0, 0, w, h]])[0])
-    return out
+    from ..apis.inputs import image_files, list_inputs, spread
+    _, files = list_inputs(folder)
+    picks = [files[i] for i in spread(len(files), count)]
+    return [pipeline.preprocess(img, [[0, 0, img.shape[1], img.shape[0]]])[0]
+            for _, img in image_files(picks)]
 
 
-def calibration_from_config(config: str, count: int) -> List[np.ndarray]:
-    """The first ``count`` people of a config's validation set through its
-    test pipeline and data preprocessor, one (1, 3, h, w) input each."""
+def calibration_from_config(config: str, count: int,
+                            input_size: Sequence[int]) -> List[np.ndarray]:
+    """Up to ``count`` people of a config's validation set (evenly spread
+    over it) through its test pipeline and data preprocessor, one (1, 3,
+    h, w) input each.
+
+    Raises:
+        ValueError: The config crops another size than ``input_size``
+            (w, h), the size of the model to calibrate.
+    """
     import torch
     from mmengine.config import Config
     from mmengine.registry import init_default_scope
     from mmpose.registry import DATASETS, MODELS
+
+    from ..apis.inputs import spread
     cfg = Config.fromfile(config)
     init_default_scope(cfg.get('default_scope', 'mmpose'))
+    crop = [t.input_size for t in cfg.val_dataloader.dataset.pipeline
+            if t.type == 'TopdownAffine']
+    if not crop or list(crop[0]) != list(input_size):
+        raise ValueError(
+            f'--calib-images {config}: its test pipeline crops '
+            f'{list(crop[0]) if crop else "nothing"}, the model takes '
+            f'{list(input_size)} (w, h); calibrate on a folder of images')
     dataset = DATASETS.build(cfg.val_dataloader.dataset)
     pre = MODELS.build(cfg.model.data_preprocessor)
-    picks = np.unique(np.linspace(0, len(dataset) - 1, count).round())
     out = []
     with torch.no_grad():
-        for i in picks.astype(int):
-            data = pre(dict(inputs=[dataset[i]['inputs']],
-                            data_samples=[dataset[i]['data_samples']]))
+        for i in spread(len(dataset), count):
+            item = dataset[i]
+            data = pre(dict(inputs=[item['inputs']],
+                            data_samples=[item['data_samples']]))
             out.append(data['inputs'].float().numpy())
     return out

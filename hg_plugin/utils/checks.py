@@ -173,9 +173,9 @@ def check_array(where: str, field: str, value: Any,
         want = tuple('N' if w is None else w for w in shape)
         raise error(f'{where}: {label} has shape {arr.shape}, expected '
                     f'{want}')
-    with np.errstate(invalid='ignore'):
-        inside = (arr > low if low_open else arr >= low) & (arr <= high)
-        bad = ~inside if finite else ~(inside | np.isnan(arr))
+    # comparisons with NaN are False: NaN is outside every interval
+    inside = (arr > low if low_open else arr >= low) & (arr <= high)
+    bad = ~inside if finite else ~(inside | np.isnan(arr))
     if bad.any():
         i = tuple(int(v) for v in np.argwhere(bad)[0])
         raise error(f'{where}: {label} has {float(arr[i])!r} at {i}; '

@@ -60,10 +60,10 @@ class JsonListWriter:
     number (the frames of a video, a camera) in constant memory.
 
     Items go to a temporary file in the output's folder; :meth:`close`
-    writes the tail and renames it to ``path``, so an existing file is
-    replaced only by a complete json. Leaving a ``with`` block for
-    whatever reason (an error, Ctrl-C) closes it with the items so far:
-    the file is valid json either way.
+    writes the tail and renames it to ``path``: until then an existing file
+    stays as it was, and ``path`` is never half written. Leaving a ``with``
+    block for whatever reason (an error, Ctrl-C) closes it with the items
+    so far: the file is valid json either way.
 
     Args:
         path (str): The json file to write.
@@ -93,13 +93,20 @@ class JsonListWriter:
         into place."""
         if self._file is None:
             return
-        tail = json.dumps(self.tail)[1:]
-        self._file.write('\n]' + (', ' + tail if self.tail else '}'))
-        self._file.flush()
-        os.fsync(self._file.fileno())
-        self._file.close()
-        self._file = None
-        os.replace(self._tmp, self.path)
+        try:
+            tail = json.dumps(self.tail)[1:]
+            self._file.write('\n]' + (', ' + tail if self.tail else '}'))
+            self._file.flush()
+            os.fsync(self._file.fileno())
+            self._file.close()
+            os.replace(self._tmp, self.path)
+        except BaseException:  # a full disk: the previous file stays
+            self._file.close()
+            if osp.exists(self._tmp):
+                os.remove(self._tmp)
+            raise
+        finally:
+            self._file = None
 
     def __enter__(self) -> 'JsonListWriter':
         return self

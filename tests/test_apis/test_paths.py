@@ -80,7 +80,8 @@ def test_measurements_override_the_priors(records, tmp_path):
 def test_supported_paths_follow_the_machine(monkeypatch):
     monkeypatch.setattr(paths, 'native_bf16', lambda: False)
     monkeypatch.setattr(paths, 'fast_int8', lambda: False)
-    monkeypatch.setattr(paths, 'installed', lambda m: m == 'onnxruntime')
+    monkeypatch.setattr(paths, 'installed',
+                        lambda m: m in ('onnx', 'onnxruntime'))
     got = paths.supported_paths('cpu')
     assert EAGER in got and ORT32 in got
     assert all(p.precision == 'fp32' for p in got)
@@ -89,3 +90,12 @@ def test_supported_paths_follow_the_machine(monkeypatch):
     monkeypatch.setattr(paths, 'fast_int8', lambda: True)
     got = paths.supported_paths('cpu')
     assert InferencePath('pytorch', 'bf16') in got and ORT8 in got
+    # without onnx, nothing exports: neither onnxruntime nor OpenVINO
+    monkeypatch.setattr(paths, 'installed', lambda m: m != 'onnx')
+    assert all(p.backend == 'pytorch' for p in paths.supported_paths())
+
+
+def test_records_are_the_mean_of_the_last_two(records):
+    records.record(ORT8, per_crop_s=0.3)
+    records.record(ORT8, per_crop_s=0.1)
+    assert records.get(ORT8, 'per_crop_s') == pytest.approx(0.2)

@@ -130,3 +130,63 @@ def test_json_list_writer_is_valid_json_whatever_happens(tmp_path):
         pass
     assert json.loads(path.read_text()) == dict(frames=[])
     assert os.listdir(tmp_path) == ['p.json']
+
+
+class Capture:
+    """OpenCV's VideoCapture over frames: ``None`` for a failed read."""
+
+    def __init__(self, frames, count):
+        self.frames, self.count, self.i = list(frames), count, 0
+        self.released, self.reads_after_release = False, 0
+
+    def isOpened(self):
+        return True
+
+    def read(self):
+        if self.released:
+            self.reads_after_release += 1
+        time.sleep(0.001)
+        frame = self.frames[self.i] if self.i < len(self.frames) else None
+        self.i += 1
+        return frame is not None, frame
+
+    def get(self, prop):
+        return {cv2.CAP_PROP_FPS: 10.,
+                cv2.CAP_PROP_FRAME_COUNT: self.count}.get(prop, 0)
+
+    def release(self):
+        self.released = True
+
+
+def reader_of(monkeypatch, frames, count, **kwargs):
+    import hg_plugin.apis.video as video
+    capture = Capture(frames, count)
+    monkeypatch.setattr(video.cv2, 'VideoCapture', lambda source: capture)
+    skipped = []
+    return VideoReader(0 if count < 0 else 'v.mp4', on_skip=skipped.append,
+                       **kwargs), capture, skipped
+
+
+@pytest.mark.parametrize('prefetch', [0, 2])
+def test_skips_are_reported_once_the_stream_goes_on(monkeypatch, prefetch):
+    f = np.zeros((4, 4, 3), np.uint8)
+    # frames 2 and 3 cannot be decoded; then the file is cut at frame 6 of
+    # the 10 it says it has
+    reader, _, skipped = reader_of(monkeypatch, [f, f, None, None, f, f],
+                                   count=10, max_failures=3,
+                                   prefetch=prefetch)
+    assert [i for i, _ in reader] == [0, 1, 4, 5]
+    assert skipped == [2, 3]  # not the failures that ended the stream
+
+
+@pytest.mark.parametrize('prefetch', [0, 3])
+def test_close_stops_the_decoding_before_letting_go(monkeypatch, prefetch):
+    f = np.zeros((4, 4, 3), np.uint8)
+    reader, capture, _ = reader_of(monkeypatch, [f] * 200, count=-1,
+                                   prefetch=prefetch)
+    frames = iter(reader)
+    for _ in range(5):
+        next(frames)
+    reader.close()  # as Ctrl-C in the middle of a camera's stream does
+    time.sleep(0.05)
+    assert capture.released and capture.reads_after_release == 0

@@ -111,6 +111,15 @@ def test_metadata_versions(exported, tmp_path):
     np.testing.assert_array_equal(
         runtime(img, [[0, 0, 64, 64]])[0],
         TopdownOnnxRuntime(onnx_file)(img, [[0, 0, 64, 64]])[0])
+    said = with_metadata(onnx_file, str(tmp_path / 'said.onnx'),
+                         lambda m: (first_format(m), m.update(version=1)))
+    assert TopdownOnnxRuntime(said).meta['precision'] == 'fp32'
+    for bad in (0, -2, '2', True):
+        path = with_metadata(onnx_file, str(tmp_path / 'bad.onnx'),
+                             lambda m: m.update(version=bad))
+        with pytest.raises(MetadataError, match=r'bad\.onnx: metadata '
+                           r'version .* is not a version'):
+            TopdownOnnxRuntime(path)
     broken = with_metadata(onnx_file, str(tmp_path / 'b.onnx'),
                            lambda m: m.pop('flip_indices'))
     with pytest.raises(MetadataError, match=r"b\.onnx: its 'hg_plugin' "
@@ -266,3 +275,51 @@ def test_runtime_refuses_a_model_without_metadata(tmp_path):
     (tmp_path / 'junk.onnx').write_bytes(b'junk')
     with pytest.raises(ValueError, match=r'junk\.onnx: not a loadable ONNX'):
         TopdownOnnxRuntime(str(tmp_path / 'junk.onnx'))
+
+
+def test_openvino_runs_exported_files_of_any_batch(exported, tmp_path):
+    pytest.importorskip('openvino')
+    from hg_deploy import TopdownOnnxRuntime
+    from hg_plugin.apis import TopdownInferencer
+    cfg, ckpt, dynamic, _ = exported
+    fixed = str(tmp_path / 'fixed.onnx')  # batch 1, all stacks
+    proc = export(cfg, ckpt, '--output-file', fixed, '--all-stacks')
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    img = np.random.default_rng(5).integers(0, 255, (150, 120, 3), np.uint8)
+    boxes = [[10, 10, 100, 140], [0, 30, 60, 90], [40, 0, 119, 70]]
+    ref, _ = TopdownOnnxRuntime(dynamic)(img, boxes)
+    for path in (fixed, dynamic):  # flip test: batches of 6 crops
+        inferencer = TopdownInferencer(onnx=path, backend='openvino')
+        assert str(inferencer.path) == 'openvino fp32'
+        _, kpts, _ = inferencer(img, boxes)
+        assert np.abs(kpts - ref).max() <= 0.5, path
+
+
+def test_a_dark_model_is_decoded_by_its_codec(tmp_path):
+    import cv2
+    from mmpose.apis import inference_topdown, init_model
+
+    from hg_deploy import TopdownOnnxRuntime
+    from hg_plugin.apis import TopdownInferencer
+    cfg = small_config(str(tmp_path / 'cfg.py'))
+    with open(cfg, 'a') as f:
+        f.write("codec = dict(type='GaussianHeatmap', input_size=(128, 128),"
+                ' heatmap_size=(32, 32), sigma=3.0, unbiased=True)\n'
+                'model.update(head=dict(decoder=codec))\n')
+    ckpt = random_checkpoint(cfg, str(tmp_path / 'ckpt.pth'), seed=6)
+    img = cv2.imread(osp.join(ROOT, 'docs', 'demo_skeletons.png'))[:160,
+                                                                   :192]
+    box = np.array([[10, 5, 180, 150]], np.float32)
+    inferencer = TopdownInferencer(cfg, ckpt, backend='pytorch',
+                                   precision='fp32')
+    _, ours, _ = inferencer(img, box)
+    (theirs, ) = inference_topdown(init_model(cfg, ckpt, device='cpu'), img,
+                                   box)
+    close = np.linalg.norm(ours - theirs.pred_instances.keypoints,
+                           axis=-1) <= 0.5
+    assert close.mean() >= 0.9
+    out = str(tmp_path / 'dark.onnx')
+    assert export(cfg, ckpt, '--output-file', out).returncode == 0
+    with pytest.raises(ValueError, match=r"dark\.onnx: refine 'dark' is not "
+                       r'supported here'):
+        TopdownOnnxRuntime(out)

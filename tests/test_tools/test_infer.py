@@ -360,3 +360,49 @@ def test_int8_calibrated_on_the_input_at_hand(model_files, video, tmp_path):
                           capture_output=True, text=True, cwd=ROOT, env=env)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert model.stat().st_mtime == mtime
+
+
+def test_int8_asked_for_a_camera_without_a_model_says_why(
+        model_files, video, tmp_path, monkeypatch):
+    pytest.importorskip('onnxruntime')
+    from hg_plugin.apis.boxes import InputError
+    from hg_plugin.apis.run import run as infer
+    from hg_plugin.utils.cpu import fast_int8
+    if not fast_int8():
+        pytest.skip('int8 is no path without int8 dot products')
+    cfg, ckpt = model_files
+    fake_source(monkeypatch, frames_of(video, 3), count=-1)
+    with pytest.raises(InputError, match='int8 needs an int8 model of this '
+                       'checkpoint, made before from pictures to calibrate '
+                       'on'):
+        infer(args(camera=0, config=cfg, checkpoint=ckpt,
+                   backend='onnxruntime', precision='int8',
+                   out_dir=str(tmp_path / 'out')))
+
+
+def test_a_kill_ends_like_ctrl_c(model_files, tmp_path):
+    import signal
+    import time
+
+    from hg_plugin.apis.video import write_video
+    from hg_plugin.synthetic.video import moving_person
+    cfg, ckpt = model_files
+    path = str(tmp_path / 'long.mp4')
+    write_video(path, (f for f, _ in moving_person(400, (192, 160))), 25)
+    out = tmp_path / 'out'
+    proc = subprocess.Popen([sys.executable, INFER, path, cfg, ckpt, *FP32,
+                             '--out-dir', str(out)], stderr=subprocess.PIPE,
+                            text=True, cwd=ROOT)
+    seen = ''
+    while 'frames:' not in seen:  # the loop has started: its progress bar
+        seen += proc.stderr.read(1)
+        assert proc.poll() is None, seen[-2000:]
+    time.sleep(1.5)
+    proc.send_signal(signal.SIGTERM)
+    rest = proc.communicate(timeout=120)[1]
+    assert proc.returncode == 128 + signal.SIGTERM, (seen + rest)[-2000:]
+    report = json.loads((out / 'predictions.json').read_text())
+    n = len(report['results'])
+    assert report['interrupted'] and 0 < n < 400 and report['pictures'] == n
+    drawn = VideoCapture(str(out / 'long.mp4'))
+    assert int(drawn.get(cv2.CAP_PROP_FRAME_COUNT)) == n

@@ -45,7 +45,7 @@ def test_box_files(tmp_path, content, message):
 
 
 @pytest.mark.parametrize('boxes,message', [
-    ([[1, 2, 3]], r'img\.jpg: boxes must be \[x1, y1, x2, y2\] lists'),
+    ([[1, 2, 3]], r'img\.jpg: boxes must be \[x1, y1, x2, y2\] or'),
     ([[10, 10, 5, 20]], r'img\.jpg: box 0 .* is not a box'),
     ([[10, 10, 20, 20], [1, 1, float('nan'), 5]],
      r'img\.jpg: box 1 .* is not a box'),
@@ -160,3 +160,46 @@ def test_infer_says_which_picture_it_could_not_write(tmp_path, monkeypatch):
     report = json.loads((tmp_path / 'out' / 'predictions.json').read_text())
     assert report['results'] == [] and report['interrupted']
     assert 'could not write' in report['error']
+
+
+def test_boxes_with_scores_and_wrong_shapes():
+    shape = (100, 100)
+    got = box_files.boxes_for([[10, 10, 20, 20, 0.9], [30, 30, 40, 50, 1.]],
+                              'a.jpg', shape, 'a.jpg')
+    np.testing.assert_array_equal(got, [[10, 10, 20, 20], [30, 30, 40, 50]])
+    np.testing.assert_array_equal(box_files.boxes_for(
+        [10, 10, 20, 20], 'a.jpg', shape, 'a.jpg'), [[10, 10, 20, 20]])
+    for bad in ([[1, 2, 3, 4, 5, 6]], [[[10, 10, 20, 20]]] * 2, [],
+                [[10, 10, 20]]):
+        with pytest.raises(InputError, match=r'a\.jpg: boxes must be '
+                           r'\[x1, y1, x2, y2\] or \[x1, y1, x2, y2, '
+                           r'score\] lists'):
+            box_files.boxes_for(bad, 'a.jpg', shape, 'a.jpg')
+
+
+def test_a_box_file_that_names_no_picture():
+    from hg_plugin.apis.boxes import check_box_keys
+    check_box_keys({'a.jpg': [], 'x.jpg': []}, ['a.jpg', 'b.jpg'], 'imgs')
+    check_box_keys({'0': [], '7': []}, None, 'v.mp4')
+    with pytest.raises(InputError, match=r"none of its keys \(/data/a\.jpg"
+                       r", \.\.\.\) names a picture of imgs; expected image "
+                       r'file names \(e\.g\. a\.jpg, b\.jpg\)'):
+        check_box_keys({'/data/a.jpg': []}, ['a.jpg', 'b.jpg'], 'imgs')
+    with pytest.raises(InputError, match='names a picture of v.mp4; '
+                       'expected frame indices'):
+        check_box_keys({'frame_0': []}, None, 'v.mp4')
+
+
+def test_drawings_never_replace_inputs(tmp_path):
+    from hg_plugin.apis.run import output_files
+    files = [str(tmp_path / n) for n in ('a.jpg', 'a.png', 'b.jpg')]
+    out = output_files(files, str(tmp_path / 'out'), '.png')
+    assert [osp.basename(v) for v in out.values()] == [
+        'a_jpg.png', 'a_png.png', 'b.png']
+    # a folder drawn into itself: its PNGs would be drawn over
+    with pytest.raises(InputError, match=r'the drawing of .*c\.png would '
+                       r'replace the input .*c\.png; choose another folder'):
+        output_files([str(tmp_path / 'b.jpg'), str(tmp_path / 'c.png')],
+                     str(tmp_path), '.png')
+    with pytest.raises(InputError, match=r'v\.mp4 would replace the input'):
+        output_files([str(tmp_path / 'v.mp4')], str(tmp_path), '.mp4')

@@ -28,7 +28,7 @@ class MultiStageHeatmapHead(CPMHead):
       backbone. Given ``in_channels`` that differ from ``out_channels`` (a
       backbone of features, e.g. mmpose's ``HourglassNet``) it adds a 1x1
       convolution per stage, as ``CPMHead(final_layer=dict(kernel_size=1))``
-      does.
+      does (one, shared by every stage, without ``num_stages``).
     - The heatmaps are returned in float32: under bf16 autocast (``--amp``
       on a CPU) the backbone's are bf16, for which numpy, and so
       ``CPMHead``'s accuracy, has no type. The loss is unchanged (autocast
