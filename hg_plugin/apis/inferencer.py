@@ -97,8 +97,11 @@ class TopdownInferencer:
         self.detector = None
         if det_config is not None:
             from mmdet.apis import init_detector
+
+            # palette: no class colours to draw (mmdet would otherwise
+            # build the config's test dataset just for them)
             self.detector = init_detector(det_config, det_checkpoint,
-                                          device=device)
+                                          device=device, palette='random')
         self.det_cat_id, self.bbox_thr = det_cat_id, bbox_thr
         self._cropper = None
 

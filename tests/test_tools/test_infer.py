@@ -406,3 +406,123 @@ def test_a_kill_ends_like_ctrl_c(model_files, tmp_path):
     assert report['interrupted'] and 0 < n < 400 and report['pictures'] == n
     drawn = VideoCapture(str(out / 'long.mp4'))
     assert int(drawn.get(cv2.CAP_PROP_FRAME_COUNT)) == n
+
+
+def crop_of(box, side_padding=1.25):
+    """The square crop (x1, y1, x2, y2) the 128x128 test models see of a
+    box: padded 1.25 and widened to the input's aspect."""
+    x1, y1, x2, y2 = box
+    half = max(x2 - x1, y2 - y1) * side_padding / 2
+    cx, cy = (x1 + x2) / 2, (y1 + y2) / 2
+    return cx - half, cy - half, cx + half, cy + half
+
+
+@pytest.mark.slow
+def test_every_person_of_a_multi_person_picture(trained_demo, tmp_path):
+    from hg_plugin.synthetic.coco import write_coco_split
+    data = tmp_path / 'coco'
+    paths = write_coco_split(str(data), 'val', 3, seed=21)
+    anns = json.loads(open(paths['ann_file']).read())
+    boxes = {}
+    for ann in anns['annotations']:
+        name = f"{ann['image_id']:012d}.jpg"
+        x, y, w, h = ann['bbox']
+        boxes.setdefault(name, []).append([x, y, x + w, y + h])
+    (tmp_path / 'boxes.json').write_text(json.dumps(boxes))
+    out = tmp_path / 'out'
+    proc = run(paths['img_dir'], trained_demo['config'],
+               trained_demo['checkpoint'], '--bboxes',
+               str(tmp_path / 'boxes.json'), '--out-dir', str(out), *FP32)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    report = json.loads((out / 'predictions.json').read_text())
+    assert len(report['results']) == 3
+    for result in report['results']:
+        name = osp.basename(result['input'])
+        given = boxes[name]
+        assert len(given) >= 2  # several people a picture
+        assert [p['bbox'] for p in result['people']] == pytest.approx(given)
+        drawn = cv2.imread(str(out / name.replace('.jpg', '.png')))
+        # hg_deploy.draw_pose's limbs: BGR (0, 200, 255)
+        limbs = np.all(drawn == (0, 200, 255), axis=-1)
+        for person, box in zip(result['people'], given):
+            k = np.array(person['keypoints'])
+            x1, y1, x2, y2 = crop_of(box)
+            assert ((k[:, 0] >= x1) & (k[:, 0] <= x2) & (k[:, 1] >= y1) &
+                    (k[:, 1] <= y2)).all()
+            bx1, by1, bx2, by2 = (int(v) for v in box)
+            assert limbs[max(by1, 0):by2, max(bx1, 0):bx2].sum() > 20, \
+                f'no skeleton drawn in {box} of {name}'
+
+
+DETECTOR = '''
+default_scope = 'mmdet'
+model = dict(
+    type='RetinaNet',
+    data_preprocessor=dict(
+        type='DetDataPreprocessor', mean=[123.675, 116.28, 103.53],
+        std=[58.395, 57.12, 57.375], bgr_to_rgb=True, pad_size_divisor=32),
+    backbone=dict(
+        type='ResNet', depth=18, num_stages=4, out_indices=(1, 2, 3),
+        norm_cfg=dict(type='BN', requires_grad=True), norm_eval=True,
+        style='pytorch'),
+    neck=dict(
+        type='FPN', in_channels=[128, 256, 512], out_channels=16,
+        start_level=0, add_extra_convs='on_input', num_outs=3),
+    bbox_head=dict(
+        type='RetinaHead', num_classes=1, in_channels=16, stacked_convs=1,
+        feat_channels=16,
+        anchor_generator=dict(
+            type='AnchorGenerator', octave_base_scale=4,
+            scales_per_octave=1, ratios=[0.5, 1.0, 2.0],
+            strides=[8, 16, 32]),
+        bbox_coder=dict(type='DeltaXYWHBBoxCoder', target_means=[0.] * 4,
+                        target_stds=[1.] * 4),
+        loss_cls=dict(type='FocalLoss', use_sigmoid=True, gamma=2.0,
+                      alpha=0.25, loss_weight=1.0),
+        loss_bbox=dict(type='L1Loss', loss_weight=1.0)),
+    test_cfg=dict(nms_pre=100, min_bbox_size=0, score_thr=0.,
+                  nms=dict(type='nms', iou_threshold=0.5), max_per_img=3))
+test_pipeline = [
+    dict(type='LoadImageFromFile'),
+    dict(type='Resize', scale=(320, 240), keep_ratio=True),
+    dict(type='PackDetInputs',
+         meta_keys=('img_id', 'img_path', 'ori_shape', 'img_shape',
+                    'scale_factor'))
+]
+test_dataloader = dict(dataset=dict(pipeline=test_pipeline))
+'''
+
+
+def test_boxes_of_an_mmdet_detector(model_files, tmp_path):
+    # a tiny RetinaNet with random weights: the plumbing, boxes in (its
+    # three best, whatever they are), keypoints out for each
+    import torch
+    from mmdet.registry import MODELS as DET_MODELS
+    from mmengine.config import Config
+    from mmengine.registry import init_default_scope
+    cfg, ckpt = model_files
+    det_cfg = tmp_path / 'det.py'
+    det_cfg.write_text(DETECTOR)
+    init_default_scope('mmdet')
+    try:
+        detector = DET_MODELS.build(Config.fromfile(str(det_cfg)).model)
+    finally:
+        init_default_scope('mmpose')
+    torch.save(dict(state_dict=detector.state_dict(),
+                    meta=dict(dataset_meta=dict(classes=('person', )))),
+               str(tmp_path / 'det.pth'))
+    img = str(tmp_path / 'street.jpg')
+    cv2.imwrite(img, np.random.default_rng(4).integers(
+        0, 255, (240, 320, 3), np.uint8))
+    out = tmp_path / 'out'
+    proc = run(img, cfg, ckpt, '--det-config', str(det_cfg),
+               '--det-checkpoint', str(tmp_path / 'det.pth'), '--bbox-thr',
+               '0', '--out-dir', str(out), *FP32)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    report = json.loads((out / 'predictions.json').read_text())
+    (result, ) = report['results']
+    assert len(result['people']) == 3
+    for person in result['people']:
+        x1, y1, x2, y2 = person['bbox']
+        assert 0 <= x1 < x2 <= 320 and 0 <= y1 < y2 <= 240
+        assert np.array(person['keypoints']).shape == (16, 2)
