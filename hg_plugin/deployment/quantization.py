@@ -3,6 +3,8 @@ QDQ format, per-channel int8 weights, uint8 activations whose ranges are
 calibrated on real crops. The ``hg_plugin`` metadata of the result says
 ``precision: int8`` and how it was calibrated, and ``hg_deploy`` runs it
 unchanged."""
+import contextlib
+import logging
 import os.path as osp
 import tempfile
 from typing import Dict, List, Optional, Sequence
@@ -14,6 +16,25 @@ from hg_deploy import metadata
 CALIBRATION_METHODS = ('minmax', 'percentile', 'entropy')
 
 
+class _AxisWarnings(logging.Filter):
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return 'is out-of-range for weight' not in record.getMessage()
+
+
+@contextlib.contextmanager
+def _without_axis_warnings():
+    """onnxruntime's quantizer warns on the root logger for each 1-D
+    weight that it cannot scale per channel (every batch norm): expected
+    here, and not the user's to act on."""
+    quiet = _AxisWarnings()
+    logging.getLogger().addFilter(quiet)
+    try:
+        yield
+    finally:
+        logging.getLogger().removeFilter(quiet)
+
+
 def quantize_int8(fp32_file: str, output_file: str,
                   inputs: Sequence[np.ndarray], source: str,
                   method: str = 'minmax') -> Dict:
@@ -22,7 +43,10 @@ def quantize_int8(fp32_file: str, output_file: str,
     Every convolution, addition, max pooling and upsampling runs in int8;
     the pre-activation batch norms of the residual modules (those that do
     not follow a convolution, into which the exporter folds the others)
-    stay in float, as onnxruntime has no int8 batch norm.
+    compute in float, as onnxruntime has no int8 batch norm: their inputs
+    and outputs pass through int8, and their 1-D weights are stored in int8
+    with one scale each (a vector has no channel axis to scale per channel;
+    onnxruntime's "Axis 1 is out-of-range" warnings for them are dropped).
 
     Args:
         fp32_file (str): A model of ``export`` (any batch size).
@@ -61,7 +85,7 @@ def quantize_int8(fp32_file: str, output_file: str,
             batch = next(self.batches, None)
             return None if batch is None else {name: batch}
 
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, _without_axis_warnings():
         prepared = osp.join(tmp, 'prepared.onnx')
         quant_pre_process(fp32_file, prepared, skip_symbolic_shape=True)
         quantized = osp.join(tmp, 'int8.onnx')

@@ -83,12 +83,18 @@ def test_int8_metadata_and_graph(int8_model):
     ops = {n.op_type for n in model.graph.node}
     assert {'QuantizeLinear', 'DequantizeLinear'} <= ops
     # per-channel weights: each convolution's weight scales are a vector
+    # with one scale per output channel (batch norm's 1-D weights have no
+    # channel axis to split and stay per-tensor)
     inits = {i.name: i for i in model.graph.initializer}
-    scales = [inits[n.input[1]] for n in model.graph.node
-              if n.op_type == 'DequantizeLinear' and n.input[1] in inits
-              and n.input[0].endswith('weight_quantized')]
-    assert scales and all(len(s.dims) == 1 and s.dims[0] > 1
-                          for s in scales)
+    dequantized = {n.output[0]: n for n in model.graph.node
+                   if n.op_type == 'DequantizeLinear'}
+    convs = [n for n in model.graph.node if n.op_type == 'Conv']
+    weights = [dequantized[n.input[1]] for n in convs]
+    assert len(weights) == len(convs) > 0
+    for node in weights:
+        scale = inits[node.input[1]]
+        quantized = inits[node.input[0]]
+        assert list(scale.dims) == [quantized.dims[0]], node.name
 
 
 def test_int8_runs_in_the_inference_tool(int8_model, trained_demo,

@@ -295,6 +295,37 @@ def test_openvino_runs_exported_files_of_any_batch(exported, tmp_path):
         assert np.abs(kpts - ref).max() <= 0.5, path
 
 
+RELEASED_OUT_OF_ORDER = """
+import faulthandler, gc, signal, subprocess, sys
+import numpy as np
+faulthandler.enable()  # as pytest does: a signal stack of its own
+signal.signal(signal.SIGCHLD, lambda *_: None)  # as DataLoader workers do
+from hg_plugin.apis.networks import OpenVinoNetwork
+first, second = OpenVinoNetwork(sys.argv[1]), OpenVinoNetwork(sys.argv[1])
+for network in (first, second):
+    network(np.zeros((1, 3, 128, 128), np.float32))
+del first, network
+gc.collect()
+del second
+gc.collect()
+subprocess.run(['true'])  # its SIGCHLD is handled on the signal stack
+print('alive')
+"""
+
+
+def test_openvino_models_released_in_any_order_keep_the_process_alive(
+        exported):
+    """OpenVINO leaves a thread a freed signal stack when two models are
+    released out of order; the next handled signal then crashes."""
+    pytest.importorskip('openvino')
+    _, _, dynamic, _ = exported
+    proc = subprocess.run(
+        [sys.executable, '-c', RELEASED_OUT_OF_ORDER, dynamic],
+        capture_output=True, text=True, cwd=ROOT)
+    assert proc.returncode == 0 and 'alive' in proc.stdout, (
+        proc.returncode, proc.stderr[-2000:])
+
+
 def test_a_dark_model_is_decoded_by_its_codec(tmp_path):
     import cv2
     from mmpose.apis import inference_topdown, init_model
