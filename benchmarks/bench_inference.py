@@ -10,7 +10,8 @@ For each config, the network as the config builds it, on each path of
 ``hg_plugin.apis.paths`` (built by the same code the tool runs):
 PyTorch eager and ``torch.compile`` in fp32 and bf16, onnxruntime and
 OpenVINO (where installed) in fp32 and int8 (calibrated on random inputs:
-the speed does not depend on the weights). bf16 is measured on any CPU,
+the speed does not depend on the weights; with ``--agreement``, on 64
+training people of the synthetic set). bf16 is measured on any CPU,
 also where it is emulated (``--paths`` names others). Prints the start-up
 seconds of each path (compilation, export, quantization) and its images/s
 at each batch size, best of the rounds, with its ratio to eager fp32 and
@@ -45,18 +46,37 @@ def parse_path(name: str):
     return InferencePath(parts[0], parts[1], 'compile' in parts)
 
 
-def build(path, net, files, size, threads):
+def build(path, net, files, threads, calib):
     """The network function of ``path`` and its start-up seconds."""
     from hg_plugin.apis.networks import build_network
-    w, h = size
-    rng = np.random.default_rng(0)
-    calib = [rng.standard_normal((1, 3, h, w)).astype(np.float32)
-             for _ in range(8)]
     start = time.perf_counter()
-    fn = build_network(path, net, 'cpu', files, lambda: calib, 'random',
+    fn = build_network(path, net, 'cpu', files, lambda: calib, 'benchmark',
                        threads)
     fn(calib[0])  # torch.compile compiles at its first batch
     return fn, time.perf_counter() - start
+
+
+def calibration(settings, data_root: str = None) -> List[np.ndarray]:
+    """64 crops to calibrate int8 on: training people of a synthetic set
+    (``tools/make_synthetic_data.py``), or random inputs where the speed
+    alone is measured."""
+    w, h = settings['input_size']
+    if data_root is None:
+        rng = np.random.default_rng(0)
+        return [rng.standard_normal((1, 3, h, w)).astype(np.float32)
+                for _ in range(8)]
+    import cv2
+
+    from hg_deploy import TopdownPipeline
+    from hg_plugin.apis.inputs import spread
+    from hg_plugin.datasets import CheckedMpiiDataset
+    ds = CheckedMpiiDataset(
+        data_root=data_root, ann_file='annotations/mpii_train.json',
+        data_prefix=dict(img='images/'), test_mode=True, pipeline=[])
+    pipeline = TopdownPipeline(settings, network=None)
+    infos = [ds.get_data_info(i) for i in spread(len(ds), 64)]
+    return [pipeline.preprocess(cv2.imread(i['img_path']), i['bbox'])[0]
+            for i in infos]
 
 
 def agreement(fn, settings, data_root: str) -> Dict[str, float]:
@@ -125,10 +145,11 @@ def main() -> None:
             # measured from scratch: no exported model of an earlier run
             os.environ['HG_CACHE_DIR'] = tmp
             files = ModelFiles(net, settings, cfg.model.to_dict(), None)
+            calib = calibration(settings, args.agreement)
             fns, startup = {}, {}
             for name in names:
                 fns[name], startup[name] = build(parse_path(name), net,
-                                                 files, size, args.threads)
+                                                 files, args.threads, calib)
                 print(f'{name}: start-up {startup[name]:.1f} s', flush=True)
             for spec in args.extra:
                 factory, extra, layout = load_extra(

@@ -272,7 +272,7 @@ def _run_images(args, inferencer, files, outputs, boxes, results, summary,
                 timer) -> None:
     from tqdm import tqdm
     for path in tqdm(files, desc='images', file=sys.stderr,
-                     disable=len(files) == 1):
+                     disable=len(files) == 1 or not sys.stderr.isatty()):
         t = time.perf_counter()
         try:
             img = read_image(path)
@@ -314,7 +314,9 @@ def _run_stream(args, inferencer, reader, outputs, boxes, results, summary,
 
     reader.on_skip = skipped
     writer = VideoWriter(out, reader.fps, background=overlap and not show)
-    bar = tqdm(total=reader.frame_count, desc='frames', file=sys.stderr)
+    # a progress bar on a terminal; a log is not flooded with it
+    bar = tqdm(total=reader.frame_count, desc='frames', file=sys.stderr,
+               disable=not sys.stderr.isatty())
     frames = iter(reader)
     try:
         while True:

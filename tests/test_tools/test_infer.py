@@ -394,7 +394,7 @@ def test_a_kill_ends_like_ctrl_c(model_files, tmp_path):
                              '--out-dir', str(out)], stderr=subprocess.PIPE,
                             text=True, cwd=ROOT)
     seen = ''
-    while 'frames:' not in seen:  # the loop has started: its progress bar
+    while 'inference path:' not in seen:  # said just before the loop
         seen += proc.stderr.read(1)
         assert proc.poll() is None, seen[-2000:]
     time.sleep(1.5)
