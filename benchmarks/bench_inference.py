@@ -173,7 +173,8 @@ def main() -> None:
                         best[name] = max(best[name], images_per_second(
                             lambda: fn(x), batch, args.steps))
                 ref = best['pytorch fp32']
-                other = best.get(args.extra and load_name(args.extra[0]))
+                other = (best.get(load_name(args.extra[0]))
+                         if args.extra else None)
                 for name, v in best.items():
                     row = dict(config=osp.basename(config), batch=batch,
                                path=name, images_per_s=round(v, 3),

@@ -4,7 +4,7 @@ infer, decode heatmaps, draw, encode), stage by stage, on each path.
     python benchmarks/bench_video.py [--config configs/hg2_mpii.py]
         [--checkpoint CKPT] [--frames 150] [--size 1280 720]
         [--paths 'pytorch fp32' 'onnxruntime int8' ...] [--threads 2]
-        [--no-overlap] [--no-flip]
+        [--overlap | --no-overlap] [--no-flip]
 
 Generates a video of one synthetic person (``hg_plugin.synthetic.video``)
 with the person's box in each frame (``--bboxes``), then runs the tool
@@ -12,7 +12,8 @@ itself (``hg_plugin.apis.run.run``) on it for each path, and prints the
 start-up, the milliseconds per frame of each stage (``decode``: the time
 the loop waits for the next frame, ``encode``: for the writer to take
 it) and the frames per second of the loop. ``--no-overlap`` decodes and
-encodes in the loop (the tool does both in threads beside it),
+encodes in the loop, ``--overlap`` in threads beside it (by default as
+the tool does: ``hg_plugin.apis.run.default_overlap``),
 ``--no-flip`` turns the config's flip test off. Random weights unless
 ``--checkpoint`` (the speed does not depend on them).
 """
@@ -67,12 +68,14 @@ def main() -> None:
     parser.add_argument('--paths', nargs='+', default=[
         'pytorch fp32', 'onnxruntime fp32', 'onnxruntime int8'])
     parser.add_argument('--threads', type=int, default=2)
-    parser.add_argument('--no-overlap', dest='overlap',
-                        action='store_false')
+    parser.add_argument('--overlap', action=argparse.BooleanOptionalAction,
+                        help="default: the tool's (default_overlap)")
     parser.add_argument('--no-flip', action='store_true')
     args = parser.parse_args()
     torch.set_num_threads(args.threads)
-    from hg_plugin.apis.run import run
+    from hg_plugin.apis.run import default_overlap, run
+    if args.overlap is None:
+        args.overlap = default_overlap()
     from hg_plugin.known_warnings import silence_known_warnings
     silence_known_warnings()
     with tempfile.TemporaryDirectory() as tmp:

@@ -55,6 +55,10 @@ def parse_args() -> argparse.Namespace:
                         default='auto')
     parser.add_argument('--threads', type=int,
                         help='threads of onnxruntime and OpenVINO')
+    parser.add_argument(
+        '--overlap', action=argparse.BooleanOptionalAction,
+        help='decode and encode a video in threads beside the inference '
+        '(default: where the CPU has more than 2 cores)')
     parser.add_argument('--det-config', help='mmdet config of a detector')
     parser.add_argument('--det-checkpoint', help='its weights')
     parser.add_argument('--det-cat-id', type=int, default=0,

@@ -27,6 +27,16 @@ from .video import VideoReader, VideoWriter
 
 # frames a video is decoded ahead of the loop, in a thread
 PREFETCH = 4
+
+
+def default_overlap() -> bool:
+    """Whether a video is decoded and encoded in threads beside the loop
+    unless told: where the CPU has more than 2 cores. On 2 cores those
+    threads take more from the inference, which uses both, than they hide
+    (``benchmarks/README.md``)."""
+    return (os.cpu_count() or 1) > 2
+
+
 Pictures = Callable[[], Iterator[Tuple[str, np.ndarray]]]
 
 
@@ -164,10 +174,10 @@ def run(args: Namespace) -> Dict:
     """The whole of ``tools/infer.py`` after parsing its arguments (see
     there; ``args`` may also say ``compile``, ``flip_test`` and
     ``overlap``, whether a video is decoded and encoded in threads beside
-    the loop, by default yes). Returns the summary that ends
-    ``predictions.json``: the path run, the pictures done, those skipped,
-    the files drawn, whether it was interrupted; and the seconds of the
-    start-up, of the loop and of each of its stages."""
+    the loop, by default :func:`default_overlap`). Returns the summary
+    that ends ``predictions.json``: the path run, the pictures done, those
+    skipped, the files drawn, whether it was interrupted; and the seconds
+    of the start-up, of the loop and of each of its stages."""
     camera = getattr(args, 'camera', None)
     if camera is None:
         kind, files = list_inputs(args.input)
@@ -185,7 +195,9 @@ def run(args: Namespace) -> Dict:
         det_cat_id=args.det_cat_id, bbox_thr=args.bbox_thr,
         threads=args.threads, compile=getattr(args, 'compile', None),
         flip_test=getattr(args, 'flip_test', None))
-    overlap = getattr(args, 'overlap', True)
+    overlap = getattr(args, 'overlap', None)
+    if overlap is None:
+        overlap = default_overlap()
     reader = None
     if kind == 'images':
         count = len(files)

@@ -9,25 +9,36 @@ from mmengine.runner import Runner
 from tests.conftest import ROOT
 
 
-def demo_config(data_root: str, work_dir: str) -> Config:
-    """hg2_synthetic.py with 32 features, a fixed rate and no flip test,
-    on ``data_root``."""
-    cfg = Config.fromfile(osp.join(ROOT, 'configs', 'hg2_synthetic.py'))
+def short_run_config(name: str, data_root: str, work_dir: str,
+                     epochs: int) -> Config:
+    """``configs/<name>`` for a short run on the CPU: 32 features, seed 0,
+    ``epochs`` epochs validated and saved at the end, one loader worker,
+    its data under ``data_root``."""
+    cfg = Config.fromfile(osp.join(ROOT, 'configs', name))
     cfg.work_dir = work_dir
     cfg.randomness = dict(seed=0)
-    cfg.train_cfg = dict(by_epoch=True, max_epochs=10, val_interval=10)
-    cfg.param_scheduler = []
-    cfg.default_hooks.checkpoint = dict(type='CheckpointHook', interval=10)
+    cfg.train_cfg = dict(by_epoch=True, max_epochs=epochs,
+                         val_interval=epochs)
+    cfg.default_hooks.checkpoint = dict(type='CheckpointHook',
+                                        interval=epochs)
     cfg.visualizer.vis_backends = [dict(type='LocalVisBackend')]
     for loader in ('train_dataloader', 'val_dataloader', 'test_dataloader'):
         d = cfg[loader]
         d.num_workers = 1
         d.persistent_workers = False
         d.dataset.data_root = data_root + '/'
-        if 'headbox_file' in d.dataset:
-            d.dataset.headbox_file = osp.join(data_root, 'annotations',
-                                              'mpii_gt_val.mat')
     cfg.model.backbone.feat_channels = 32
+    return cfg
+
+
+def demo_config(data_root: str, work_dir: str) -> Config:
+    """hg2_synthetic.py with 32 features, a fixed rate and no flip test,
+    on ``data_root``."""
+    cfg = short_run_config('hg2_synthetic.py', data_root, work_dir, 10)
+    cfg.param_scheduler = []
+    for loader in ('val_dataloader', 'test_dataloader'):
+        cfg[loader].dataset.headbox_file = osp.join(
+            data_root, 'annotations', 'mpii_gt_val.mat')
     cfg.model.test_cfg.flip_test = False
     return cfg
 

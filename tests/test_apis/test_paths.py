@@ -53,8 +53,7 @@ def test_without_calibration_int8_needs_a_cached_model(records):
 
 
 def test_a_camera_takes_the_fastest_per_crop(records):
-    # an endless input: the least time a crop, whatever the start-up; on
-    # a tie (the same prior), the shorter start-up
+    # an endless input: the least time a crop, whatever the start-up
     best, _ = choose([EAGER, COMPILED, ORT32], math.inf, 0.2, records, {},
                      can_calibrate=False)
     assert best.path == ORT32
