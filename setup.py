@@ -46,7 +46,7 @@ setup(
     long_description_content_type='text/markdown',
     packages=find_packages(exclude=('tests', 'tests.*', 'configs', 'tools')),
     cmdclass={'build_py': BuildPyWithConfigs},
-    python_requires='>=3.9',
+    python_requires='>=3.11',
     # ranges, never pins: an environment that meets them is left as it is
     install_requires=parse_requirements('runtime'),
     extras_require={

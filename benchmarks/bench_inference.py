@@ -57,8 +57,8 @@ def build(path, net, files, threads, calib):
 
 
 def calibration(settings, data_root: str = None) -> List[np.ndarray]:
-    """64 crops to calibrate int8 on: training people of a synthetic set
-    (``tools/make_synthetic_data.py``), or random inputs where the speed
+    """Crops to calibrate int8 on: 64 training people of a synthetic set
+    (``tools/make_synthetic_data.py``), or 8 random inputs where the speed
     alone is measured."""
     w, h = settings['input_size']
     if data_root is None:

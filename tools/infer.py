@@ -3,7 +3,8 @@ camera.
 
     python tools/infer.py INPUT CONFIG CHECKPOINT [--bboxes FILE]
         [--out-dir DIR] [--backend auto|pytorch|onnxruntime|openvino]
-        [--precision auto|fp32|bf16|int8] [--device cpu]
+        [--precision auto|fp32|bf16|int8] [--device cpu] [--threads N]
+        [--overlap | --no-overlap]
         [--det-config C --det-checkpoint W [--det-cat-id 0] [--bbox-thr 0.3]]
     python tools/infer.py --camera 0 CONFIG CHECKPOINT
     python tools/infer.py INPUT --onnx MODEL.onnx [--bboxes FILE]

@@ -153,8 +153,8 @@ if [ -z "$PY" ]; then
     fi
     PY="$VENV/bin/python"
 fi
-"$PY" -c 'import sys; assert sys.version_info[:2] >= (3, 9), sys.version' ||
-    fail "$PY is too old: Python >= 3.9 is needed (3.11 is tested)."
+"$PY" -c 'import sys; assert sys.version_info[:2] >= (3, 11), sys.version' ||
+    fail "$PY is too old: Python >= 3.11 is needed (the oldest tested)."
 echo "python: $PY ($("$PY" --version))"
 
 STAMP=$("$PY" -c 'import sys; print(sys.prefix)')/.hg_plugin_setup

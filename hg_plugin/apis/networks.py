@@ -3,8 +3,6 @@ a machine may have: PyTorch eager or compiled (``torch.compile``) in fp32
 or bf16, onnxruntime or OpenVINO in fp32 or int8. Each is a function of a
 numpy batch, (N, 3, h, w) float32 -> the last stack's heatmaps (N, K, h/4,
 w/4) float32, which ``hg_deploy.TopdownPipeline`` runs."""
-import contextlib
-import ctypes
 import hashlib
 import json
 import os
@@ -67,62 +65,43 @@ class TorchNetwork:
         return out[:n].float().cpu().numpy()
 
 
-class _StackT(ctypes.Structure):
-    _fields_ = [('ss_sp', ctypes.c_void_p), ('ss_flags', ctypes.c_int),
-                ('ss_size', ctypes.c_size_t)]
+_OPENVINO_CORE = None
 
 
-@contextlib.contextmanager
-def kept_signal_stack():
-    """Give the calling thread's alternate signal stack back as it was.
+def openvino_core():
+    """The process's one ``openvino.Core``, made on first use.
 
-    Why: OpenVINO's CPU plugin (2026.4) gives the thread that compiles a
-    model an alternate signal stack of its own and, when the model is
-    released, puts back the stack it found. Released out of order (one
-    model compiled while another lives, the first released first), the
-    thread is left with a stack in freed memory, and the next signal
-    handled there (a child's SIGCHLD, which PyTorch's DataLoader workers
-    catch) kills the process with a segmentation fault. With the stack
-    given back after each compile and call, every model finds, and puts
-    back, the same live stack.
+    Why one: OpenVINO's CPU plugin (one per ``Core``) gives the thread
+    that first compiles on it an alternate signal stack of its own (sized
+    for AMX's signal frames) and puts back the stack it found when the
+    ``Core`` goes. With a ``Core`` per model, released out of order (one
+    model made while another lives, the first released first), the thread
+    is left with a stack in freed memory, and the next signal handled there
+    (a child's SIGCHLD, which PyTorch's DataLoader workers catch) kills the
+    process. One ``Core`` for all models is also OpenVINO's advice.
     """
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        sigaltstack = libc.sigaltstack
-    except (AttributeError, OSError):  # no such call on this system
-        yield
-        return
-    before = _StackT()
-    if sigaltstack(None, ctypes.byref(before)):
-        yield
-        return
-    try:
-        yield
-    finally:
-        sigaltstack(ctypes.byref(before), None)
+    global _OPENVINO_CORE
+    if _OPENVINO_CORE is None:
+        import openvino as ov
+        _OPENVINO_CORE = ov.Core()
+    return _OPENVINO_CORE
 
 
 class OpenVinoNetwork(ExportedNetwork):
     """An exported model (fp32, or the int8 QDQ model, which OpenVINO runs
     in int8) compiled by OpenVINO for the CPU, on numpy batches (in the
     model's batch size where it is fixed; the last stack of an all-stacks
-    model). The thread's signal stack is kept (``kept_signal_stack``)."""
+    model). One infer request: call it from one thread at a time."""
 
     def __init__(self, path: str, output: str = 'last_stack',
                  threads: Optional[int] = None) -> None:
-        import openvino as ov
         config = {'PERFORMANCE_HINT': 'LATENCY'}
         if threads:
             config['INFERENCE_NUM_THREADS'] = threads
-        with kept_signal_stack():
-            compiled = ov.Core().compile_model(path, 'CPU', config)
-
-        def run(x: np.ndarray) -> np.ndarray:
-            with kept_signal_stack():
-                return np.asarray(compiled(x)[0])
-
+        compiled = openvino_core().compile_model(path, 'CPU', config)
         first = compiled.input(0).get_partial_shape()[0]
-        super().__init__(run, first.get_length() if first.is_static else None,
+        super().__init__(lambda x: np.asarray(compiled(x)[0]),
+                         first.get_length() if first.is_static else None,
                          output)
 
 

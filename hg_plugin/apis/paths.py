@@ -47,7 +47,8 @@ EAGER = InferencePath('pytorch', 'fp32')
 # a network the size of hg2_mpii; scaled by the eager time of the network
 # at hand), assumed for a path until it has run on this machine. They are
 # round figures a little under benchmarks/bench_inference.py's ratios at
-# batch 1 (its README); bf16 counts only where the CPU has it natively.
+# batch 1 (its README; bf16's of a CPU with native bf16, the only one
+# where bf16 is a candidate).
 PRIOR_SPEEDUP = {
     InferencePath('pytorch', 'bf16'): 2.0,
     InferencePath('pytorch', 'fp32', True): 1.15,

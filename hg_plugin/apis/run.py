@@ -31,9 +31,12 @@ PREFETCH = 4
 
 def default_overlap() -> bool:
     """Whether a video is decoded and encoded in threads beside the loop
-    unless told: where the CPU has more than 2 cores. On 2 cores those
-    threads take more from the inference, which uses both, than they hide
-    (``benchmarks/README.md``)."""
+    unless told: where the process may run on more than 2 cores (its
+    affinity: a container's or a job's share, not the host's). On 2 cores
+    those threads take more from the inference, which uses both, than they
+    hide (``benchmarks/README.md``)."""
+    if hasattr(os, 'sched_getaffinity'):
+        return len(os.sched_getaffinity(0)) > 2
     return (os.cpu_count() or 1) > 2
 
 
@@ -280,11 +283,18 @@ def output_files(files: List[str], out_dir: str, ext: str) -> Dict[str, str]:
     return out
 
 
+def progress_bar(shown: bool = True) -> Dict:
+    """tqdm's settings: a bar on stderr, redrawn each second on a terminal
+    and every 30 seconds in a log (which a bar's redraws would flood)."""
+    tty = sys.stderr is not None and sys.stderr.isatty()
+    return dict(file=sys.stderr, mininterval=1. if tty else 30.,
+                disable=not shown or sys.stderr is None)
+
+
 def _run_images(args, inferencer, files, outputs, boxes, results, summary,
                 timer) -> None:
     from tqdm import tqdm
-    for path in tqdm(files, desc='images', file=sys.stderr,
-                     disable=len(files) == 1 or not sys.stderr.isatty()):
+    for path in tqdm(files, desc='images', **progress_bar(len(files) > 1)):
         t = time.perf_counter()
         try:
             img = read_image(path)
@@ -326,9 +336,7 @@ def _run_stream(args, inferencer, reader, outputs, boxes, results, summary,
 
     reader.on_skip = skipped
     writer = VideoWriter(out, reader.fps, background=overlap and not show)
-    # a progress bar on a terminal; a log is not flooded with it
-    bar = tqdm(total=reader.frame_count, desc='frames', file=sys.stderr,
-               disable=not sys.stderr.isatty())
+    bar = tqdm(total=reader.frame_count, desc='frames', **progress_bar())
     frames = iter(reader)
     try:
         while True:

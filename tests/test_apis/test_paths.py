@@ -61,6 +61,11 @@ def test_a_camera_takes_the_fastest_per_crop(records):
     best, _ = choose([EAGER, COMPILED, ORT32], math.inf, 0.2, records, {},
                      can_calibrate=False)
     assert best.path == COMPILED
+    # a tie per crop: the shorter start-up
+    records.record(ORT32, per_crop_s=0.05, startup_s=3.)
+    best, _ = choose([EAGER, COMPILED, ORT32], math.inf, 0.2, records, {},
+                     can_calibrate=False)
+    assert best.path == ORT32
 
 
 def test_measurements_override_the_priors(records, tmp_path):

@@ -89,12 +89,15 @@ def test_int8_metadata_and_graph(int8_model):
     dequantized = {n.output[0]: n for n in model.graph.node
                    if n.op_type == 'DequantizeLinear'}
     convs = [n for n in model.graph.node if n.op_type == 'Conv']
-    weights = [dequantized[n.input[1]] for n in convs]
-    assert len(weights) == len(convs) > 0
-    for node in weights:
-        scale = inits[node.input[1]]
-        quantized = inits[node.input[0]]
-        assert list(scale.dims) == [quantized.dims[0]], node.name
+    assert convs
+    for conv in convs:
+        node = dequantized.get(conv.input[1])
+        assert node is not None, f'{conv.name}: weight not dequantized'
+        scale, quantized = inits[node.input[1]], inits[node.input[0]]
+        axis = {a.name: a.i for a in node.attribute}.get('axis', 1)
+        # one scale per output channel, along the output channels' axis
+        assert axis == 0 and list(scale.dims) == [quantized.dims[0]], \
+            conv.name
 
 
 def test_int8_runs_in_the_inference_tool(int8_model, trained_demo,

@@ -315,8 +315,9 @@ print('alive')
 
 def test_openvino_models_released_in_any_order_keep_the_process_alive(
         exported):
-    """OpenVINO leaves a thread a freed signal stack when two models are
-    released out of order; the next handled signal then crashes."""
+    """OpenVINO leaves a thread a freed signal stack when two models of
+    their own Cores are released out of order; the next handled signal then
+    crashes."""
     pytest.importorskip('openvino')
     _, _, dynamic, _ = exported
     proc = subprocess.run(

@@ -49,3 +49,19 @@ def test_bare_machine_pins_are_inside_the_ranges():
         (spec, ) = pin.specifier
         if pin.name in ranges:
             assert ranges[pin.name].contains(spec.version), pin
+
+
+def test_installed_metadata_is_that_of_the_requirement_files():
+    # the checks above read the installed metadata: it must be the files'
+    # (a stale editable install would check old ranges)
+    def file_reqs(name):
+        with open(osp.join(ROOT, 'requirements', f'{name}.txt')) as f:
+            lines = (line.split('#')[0].strip() for line in f)
+            return {str(Requirement(line)) for line in lines if line}
+
+    installed = {str(Requirement(str(r).split(';')[0])) for r in declared()
+                 if not r.marker or 'mim' in str(r.marker)}
+    expected = file_reqs('runtime') | file_reqs('mminstall')
+    assert installed == expected, (
+        'installed hg_plugin metadata differs from requirements/: '
+        'reinstall with pip install -e .', installed ^ expected)
