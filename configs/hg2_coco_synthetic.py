@@ -7,14 +7,14 @@
 # (ground-truth boxes, jittered), flip test, OKS AP.
 _base_ = ['./hg2_coco.py']
 
-train_cfg = dict(max_epochs=8, val_interval=8)
+train_cfg = dict(max_epochs=4, val_interval=4)
 randomness = dict(seed=0)
 optim_wrapper = dict(
     optimizer=dict(_delete_=True, type='Adam', lr=1.5e-3, fused=True))
 param_scheduler = [
     dict(
         type='CosineAnnealingLR',
-        T_max=8,
+        T_max=4,
         eta_min=1e-5,
         by_epoch=True,
         convert_to_iter_based=True)
