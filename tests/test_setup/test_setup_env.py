@@ -46,11 +46,11 @@ def setup_env(python, tmp_path):
 @pytest.mark.skipif(sys.platform != 'linux', reason='the set-up is bash')
 def test_an_old_torch_is_named_and_kept(env, tmp_path):
     python, site = env
-    torch = fake_distribution(site, 'torch', '1.13.0')
+    torch = fake_distribution(site, 'torch', '2.1.0')
     run = setup_env(python, tmp_path)
     assert run.returncode != 0
     out = run.stdout + run.stderr
-    assert 'torch 1.13.0 (needed: torch>=2.0)' in out
+    assert 'torch 2.1.0 (needed: torch>=2.14)' in out
     assert '--replace-stack' in out
     assert 'setup failed at step 2/7' in out
     assert torch.is_dir() and not (site / 'torch').exists()
@@ -59,10 +59,10 @@ def test_an_old_torch_is_named_and_kept(env, tmp_path):
 @pytest.mark.skipif(sys.platform != 'linux', reason='the set-up is bash')
 def test_a_torch_without_its_torchvision_is_not_replaced(env, tmp_path):
     python, site = env
-    torch = fake_distribution(site, 'torch', '2.1.0')
+    torch = fake_distribution(site, 'torch', '2.14.0')
     run = setup_env(python, tmp_path)
     assert run.returncode != 0
     out = run.stdout + run.stderr
-    assert 'torch 2.1.0: in range, kept' in out
+    assert 'torch 2.14.0: in range, kept' in out
     assert 'torchvision release that pairs with your torch' in out
     assert torch.is_dir()
