@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 from argparse import Namespace
-from collections import defaultdict
+from collections import Counter, defaultdict
 from contextlib import contextmanager
 from typing import Callable, Dict, Iterator, List, Optional, Tuple
 
@@ -270,13 +270,14 @@ def output_files(files: List[str], out_dir: str, ext: str) -> Dict[str, str]:
         InputError: A drawing would replace an input.
     """
     stems = [osp.splitext(osp.basename(f))[0] for f in files]
-    shared = {s for s in stems if stems.count(s) > 1}
+    counts = Counter(stems)
+    inputs = {osp.abspath(f) for f in files}
     out = {}
     for f, stem in zip(files, stems):
-        if stem in shared:
+        if counts[stem] > 1:
             stem += '_' + osp.splitext(f)[1].lstrip('.')
         out[f] = osp.join(out_dir, stem + ext)
-        if osp.abspath(out[f]) in {osp.abspath(i) for i in files}:
+        if osp.abspath(out[f]) in inputs:
             raise InputError(f'--out-dir {out_dir}: the drawing of {f} would '
                              f'replace the input {out[f]}; choose another '
                              'folder')
