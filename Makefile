@@ -34,7 +34,10 @@ demo: setup
 
 mutation: setup
 	$(PY) -m pip install -q -r requirements/mutation.txt
-	HYPOTHESIS_PROFILE=mutation $(PY) -m mutmut run || true
+	# mutmut runs the tests from a copy in mutants/, so the reference data
+	# folder is named by its absolute path
+	HG_REFERENCE_DATA=$${HG_REFERENCE_DATA:-$(abspath ../shared/data)} \
+	  OMP_NUM_THREADS=1 HYPOTHESIS_PROFILE=mutation $(PY) -m mutmut run || true
 	$(PY) -m mutmut results
 
 clean:

@@ -347,3 +347,102 @@ def test_invalid_arguments():
         GaussianHeatmap(IN, HM).encode(np.zeros((16, 2)))
     with pytest.raises(ValueError, match='keypoints_visible must be'):
         GaussianHeatmap(IN, HM).encode(np.zeros((1, 16, 2)), np.ones(16))
+
+
+def skewed_peaks(rng, positions, H=64, W=64):
+    """Rotated, elongated Gaussians (a cross term in the Hessian, which
+    round Gaussians lack) of different heights, one per heatmap, with their
+    maxima at ``positions`` (x, y) in heatmap pixels."""
+    yy, xx = np.mgrid[:H, :W].astype(np.float64)
+    hms = []
+    for x, y in positions:
+        cx, cy = x + rng.uniform(-0.4, 0.4), y + rng.uniform(-0.4, 0.4)
+        a = rng.uniform(0, np.pi)
+        u = (xx - cx) * np.cos(a) + (yy - cy) * np.sin(a)
+        v = -(xx - cx) * np.sin(a) + (yy - cy) * np.cos(a)
+        s1, s2 = rng.uniform(1.2, 3.), rng.uniform(1.2, 3.)
+        hm = rng.uniform(0.2, 1.) * np.exp(-u**2 / (2 * s1**2) -
+                                           v**2 / (2 * s2**2))
+        hm[int(y), int(x)] = hm.max() * 1.01  # the maximum at (x, y)
+        hms.append(hm)
+    return np.stack(hms).astype(np.float32)
+
+
+def test_dark_refinement_equals_mmpose_on_skewed_peaks_and_borders():
+    # mmpose's refine_keypoints_dark, one heatmap at a time, is the
+    # reference: its Hessian's cross term, its determinant, and its rule
+    # of refining only where 1 < x < W - 2 and 1 < y < H - 2
+    rng = np.random.default_rng(7)
+    edges = (1, 2, 3, 60, 61, 62)
+    positions = [(e, 30) for e in edges] + [(30, e) for e in edges]
+    positions += [(rng.integers(4, 60), rng.integers(4, 60))
+                  for _ in range(12)]
+    hm = skewed_peaks(rng, positions)
+    ours = GaussianHeatmap(IN, HM, sigma=2., unbiased=True)
+    msra = MSRAHeatmap(IN, HM, sigma=2., unbiased=True)
+    ka, sa = ours.decode(hm)
+    kb, sb = msra.decode(hm)
+    np.testing.assert_allclose(ka, kb, atol=2e-3)
+    np.testing.assert_allclose(sa, sb)
+    # the refinement moved the inner peaks, and not those on the edge rule
+    moved = np.abs(ka[0] / 4 - np.array(positions)).max(-1) > 1e-3
+    inner = [(1 < x < 62) and (1 < y < 62) for x, y in positions]
+    np.testing.assert_array_equal(moved, inner)
+
+
+@pytest.mark.parametrize('refine', ['quarter', 'dark'])
+def test_peaks_in_the_corners_decode_to_the_corners(refine):
+    # the neighbours of a corner lie outside the heatmap: read clamped and
+    # ignored, never out of the tensor
+    codec = GaussianHeatmap(IN, HM, refine=refine)
+    hm = np.zeros((4, 64, 64), np.float32)
+    corners = [(0, 0), (63, 0), (0, 63), (63, 63)]
+    for k, (x, y) in enumerate(corners):
+        hm[k, y, x] = 1.
+        inward_x, inward_y = (1 if x == 0 else 62), (1 if y == 0 else 62)
+        hm[k, inward_y, x] = hm[k, y, inward_x] = .5
+    kpts, scores = codec.decode(hm)
+    np.testing.assert_array_equal(kpts[0], np.array(corners) * 4.)
+    np.testing.assert_array_equal(scores[0], 1.)
+
+
+def test_quarter_shift_at_the_second_pixel_from_the_border():
+    # the original's rule is 1 < pX < res in 1-based pixels: x = 1 and
+    # y = 1 (0-based) are shifted, x = 0 is not (mmpose's refine_keypoints
+    # would leave x = 1 too)
+    codec = GaussianHeatmap(IN, HM)
+    hm = np.zeros((2, 64, 64), np.float32)
+    hm[0, 20, 1], hm[0, 20, 2], hm[0, 20, 0] = 1., .5, .2
+    hm[1, 1, 20], hm[1, 0, 20], hm[1, 2, 20] = 1., .5, .2
+    kpts, _ = codec.decode(hm)
+    np.testing.assert_allclose(kpts[0], [[1.25 * 4, 20 * 4],
+                                         [20 * 4, 0.75 * 4]])
+
+
+def test_subpixel_centres_on_the_frame_edge_are_drawn():
+    # drop_out_of_frame with sub-pixel centres: a position from 0 to W - 1
+    # heatmap pixels inclusive is drawn, a hair beyond is not, in x and y
+    codec = GaussianHeatmap(IN, HM, sigma=2., subpixel_center=True)
+    edge = np.array([0., 252., -0.04, 252.04], np.float32)  # 63 px = 252
+    for axis in (0, 1):
+        kpts = np.full((1, 4, 2), 128., np.float32)
+        kpts[0, :, axis] = edge
+        out = codec.encode(kpts)
+        np.testing.assert_array_equal(out['keypoint_weights'],
+                                      [[1, 1, 0, 0]])
+        assert out['heatmaps'][:2].max() == pytest.approx(1., abs=1e-3)
+        assert not out['heatmaps'][2:].any()
+
+
+def test_encode_weights_are_float32_and_a_third_column_is_ignored():
+    codec = GaussianHeatmap(IN, HM, sigma=2.)
+    rng = np.random.default_rng(2)
+    kpts = random_keypoints(rng, n=4)
+    assert codec.encode(kpts)['keypoint_weights'].dtype == np.float32
+    out = codec.encode(kpts, np.array([[1, 0, 1, 1]]))  # int visibility
+    assert out['keypoint_weights'].dtype == np.float32
+    np.testing.assert_array_equal(out['keypoint_weights'], [[1, 0, 1, 1]])
+    # (x, y, score) keypoints: the score is not a coordinate
+    with_scores = np.concatenate([kpts, np.full((1, 4, 1), 1e6)], -1)
+    np.testing.assert_array_equal(
+        codec.encode(with_scores)['heatmaps'], codec.encode(kpts)['heatmaps'])

@@ -48,6 +48,7 @@ def mpii_dataset(root: str, split: str) -> CheckedMpiiDataset:
         missing_image='ignore')
 
 
+@pytest.mark.slow  # runs the tool in a child process
 def test_mpii_release_converts_to_mmpose_datasets(mpii_converted,
                                                   shared_data):
     train = mpii_dataset(mpii_converted, 'train')
@@ -80,6 +81,7 @@ def test_mpii_release_converts_to_mmpose_datasets(mpii_converted,
     np.testing.assert_allclose(c0 + 1, center, atol=0.5)
 
 
+@pytest.mark.slow  # runs the tool in a child process
 @pytest.mark.parametrize('preds,expected_mean', [(None, 100.),
                                                  ('bearpaw-hg_s8_b1.mat',
                                                   88.64)])
@@ -108,6 +110,7 @@ def test_pckh_on_converted_validation_set(mpii_converted, shared_data,
         ] == [96.79, 95.19, 90.08, 85.32, 87.48, 84.26, 80.73]
 
 
+@pytest.mark.slow  # runs the tool in a child process
 @pytest.mark.parametrize('name,count', [('valid.h5', 1016),
                                         ('train.h5', 3987),
                                         ('valid_personcentric.h5', 1016)])
@@ -127,6 +130,7 @@ def test_flic_h5_converts(shared_data, tmp_path, name, count):
     assert ds.metainfo['flip_indices'] == [3, 4, 5, 0, 1, 2, 7, 6, 9, 8, 10]
 
 
+@pytest.mark.slow  # runs the tool in a child process
 def test_mpii_h5_converts_with_head_sizes(shared_data, tmp_path):
     out, boxes = str(tmp_path / 'v.json'), str(tmp_path / 'hb.mat')
     convert('hg_h5_to_json.py', 'mpii',
@@ -141,6 +145,7 @@ def test_mpii_h5_converts_with_head_sizes(shared_data, tmp_path):
     np.testing.assert_allclose(sizes, norm[[0, 1, 2957]], rtol=1e-6)
 
 
+@pytest.mark.slow  # runs the tool in a child process
 def test_flic_examples_mat_gives_the_h5_records(tmp_path):
     # A two-person examples.mat in FLIC's layout (29 labels, torso box):
     # the 11 hourglass joints come out in order, 0-based.

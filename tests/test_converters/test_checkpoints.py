@@ -229,6 +229,7 @@ def run_tool(*args):
                           text=True, cwd=ROOT)
 
 
+@pytest.mark.slow  # runs the tool in a child process
 def test_tool_writes_an_mmpose_checkpoint_that_init_model_loads(tmp_path):
     from mmpose.apis import init_model
     src = random_state(bearpaw_shapes(2), seed=5)
@@ -259,6 +260,7 @@ def test_tool_writes_an_mmpose_checkpoint_that_init_model_loads(tmp_path):
      r"'res.0.0.conv2.weight' has shape \(128, 128, 1, 1\), the plugin's "
      r"'stacks.0.residuals.0.conv_block.5.weight' needs \(128, 128, 3, 3\)"),
 ])
+@pytest.mark.slow  # runs the tool in a child process
 def test_wrong_networks_are_refused_without_output(tmp_path, mutate,
                                                    message):
     src = random_state(bearpaw_shapes(1))
@@ -272,6 +274,7 @@ def test_wrong_networks_are_refused_without_output(tmp_path, mutate,
     assert not osp.exists(dst)
 
 
+@pytest.mark.slow  # runs the tool in a child process
 def test_another_network_is_named(tmp_path):
     path = str(tmp_path / 'resnet.pth')
     torch.save({'fc.weight': torch.zeros(2, 2)}, path)
@@ -298,6 +301,7 @@ def test_unsafe_pickle_is_refused_naming_the_global(tmp_path, capsys):
     assert 'executed' not in capsys.readouterr().out
 
 
+@pytest.mark.slow  # runs the tool in a child process
 @pytest.mark.parametrize('cut', [0.0, 0.3, 0.9])
 def test_truncated_and_garbage_files(tmp_path, cut):
     path = str(tmp_path / 'cut.pth')

@@ -1,3 +1,4 @@
+import json
 import os.path as osp
 
 import numpy as np
@@ -155,3 +156,54 @@ def test_no_prefix_warning_and_the_keys_stay(caplog):
                          np.full(3, 10.)))
     assert {'PCKh/Mean', 'PCKh@0.1/Mean', 'PCKh@0.5/head_top',
             'PCKh/AUC'} <= set(m)
+
+
+def test_torso_pck_auc_and_the_samples_own_torso(flic_gt):
+    # every joint moved 0.295 torso in x: wrong at 0.2, right from the
+    # curve's threshold 0.30 on, so the curve is 0 up to 0.29 and 100 from
+    # 0.30 to 0.50: trapezoids (0.5 + 20) / 0.5 = 41
+    gt = flic_gt.joints
+    size = torso(flic_gt)
+    pred = gt.copy()
+    pred[..., 0] += 0.295 * size[:, None]
+    m = evaluate(dict(type='TorsoPCKMetric'),
+                 samples(pred, gt, flic_gt.annotated, 'torso_size', size))
+    assert m['PCK@0.2/Mean'] == 0.
+    assert m['PCK@0.2/AUC'] == pytest.approx(41.)
+    # torso='dataset' reads each sample's torso_size: twice the torso
+    # halves the errors (0.1475: right at 0.2)
+    data = samples(pred, gt, flic_gt.annotated, 'torso_size', size)
+    for d, s in zip(data, size):
+        d['torso_size'] = np.array([2 * s])
+    m = evaluate(dict(type='TorsoPCKMetric', torso='dataset'), data)
+    assert m['PCK@0.2/Mean'] == 100.
+
+
+def test_prediction_dump_writes_people_in_id_order(tmp_path):
+    out = str(tmp_path / 'preds.json')
+    evaluator = Evaluator(dict(type='KeypointPredictionDump', out_file=out))
+    evaluator.dataset_meta = dict(dataset_name='mpii')
+    kpts = np.arange(3 * 16 * 2, dtype=np.float32).reshape(3, 1, 16, 2)
+    scores = np.linspace(0, 1, 48, dtype=np.float32).reshape(3, 1, 16)
+    data = [
+        dict(id=np.array([9]), img_path='c.jpg',
+             pred_instances=dict(keypoints=kpts[0],
+                                 keypoint_scores=scores[0])),
+        dict(id=4, img_path='b.jpg',
+             pred_instances=dict(keypoints=kpts[1],
+                                 keypoint_scores=scores[1])),
+        dict(pred_instances=dict(keypoints=kpts[2],
+                                 keypoint_scores=scores[2])),
+    ]
+    evaluator.process(data)
+    assert evaluator.evaluate(3) == {}
+    with open(out) as f:
+        got = json.load(f)
+    assert got['dataset'] == 'mpii' and got['coordinate_base'] == 0
+    assert got['ids'] == [-1, 4, 9]  # no id: -1
+    assert got['img_paths'] == ['', 'b.jpg', 'c.jpg']
+    np.testing.assert_array_equal(got['preds'], kpts[[2, 1, 0], 0])
+    np.testing.assert_allclose(got['scores'], scores[[2, 1, 0], 0])
+    with pytest.raises(ValueError, match="out_file must end in .json, got "
+                       "'preds.pkl'"):
+        Evaluator(dict(type='KeypointPredictionDump', out_file='preds.pkl'))

@@ -49,6 +49,7 @@ def run_tool(*args) -> subprocess.CompletedProcess:
          *args], capture_output=True, text=True, cwd=ROOT)
 
 
+@pytest.mark.slow  # runs the tool in a child process
 def test_reproduces_published_tables(shared_data, tmp_path):
     mpii = osp.join(shared_data, 'mpii')
     out = tmp_path / 'results.json'
@@ -101,6 +102,7 @@ def test_one_pixel_shift_moves_pckh_at_0_1_not_at_0_5(shared_data):
     assert abs(a['PCKh@0.1']['Mean'] - b['PCKh@0.1']['Mean']) > 2
 
 
+@pytest.mark.slow  # runs the tool in a child process
 @pytest.mark.parametrize('bad,message', [
     (np.zeros((2958, 14, 2)), '14 joints per person; the ground truth has 16'),
     (np.zeros((100, 16, 2)), '100 people; the ground truth has 2958'),
