@@ -446,3 +446,33 @@ def test_encode_weights_are_float32_and_a_third_column_is_ignored():
     with_scores = np.concatenate([kpts, np.full((1, 4, 1), 1e6)], -1)
     np.testing.assert_array_equal(
         codec.encode(with_scores)['heatmaps'], codec.encode(kpts)['heatmaps'])
+
+
+def test_half_visible_joints_are_drawn_as_mmpose_draws_them():
+    # mmpose skips a joint whose visibility is below 0.5: 0.5 is drawn
+    rng = np.random.default_rng(4)
+    kpts = random_keypoints(rng, n=3)
+    visible = np.array([[0.5, 0.49, 1.]], np.float32)
+    ours = GaussianHeatmap(IN, HM, sigma=2., drop_out_of_frame=False)
+    a = ours.encode(kpts, visible)
+    b = MSRAHeatmap(IN, HM, sigma=2.).encode(kpts, visible)
+    np.testing.assert_allclose(a['heatmaps'], b['heatmaps'], atol=1e-7)
+    assert a['heatmaps'][0].max() == pytest.approx(1.)
+    assert not a['heatmaps'][1].any()
+
+
+@pytest.mark.parametrize('sigma', [1., 2., 3.])
+def test_unbiased_frame_rule_at_every_border_position(sigma):
+    # sub-pixel centres without dropping: MSRAHeatmap(unbiased=True)'s
+    # rule (some of the window inside), quarter pixels from -14 to 78
+    msra = MSRAHeatmap(IN, HM, sigma=sigma, unbiased=True)
+    ours = GaussianHeatmap(IN, HM, sigma=sigma, unbiased=True,
+                           drop_out_of_frame=False)
+    steps = np.arange(-14, 78.25, 0.25, dtype=np.float32) * 4
+    for axis in (0, 1):
+        kpts = np.full((1, len(steps), 2), 128., np.float32)
+        kpts[0, :, axis] = steps
+        a, b = ours.encode(kpts), msra.encode(kpts)
+        np.testing.assert_array_equal(a['keypoint_weights'],
+                                      b['keypoint_weights'])
+        assert 0 < b['keypoint_weights'].sum() < len(steps)

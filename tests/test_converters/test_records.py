@@ -166,3 +166,19 @@ def test_real_files_in_this_process(shared_data):
     # valid.h5 keeps whole pixels of the same people
     np.testing.assert_allclose(np.array(recs[7]['joints'])[annotated],
                                ref[annotated], atol=1)
+
+
+def test_release_joints_are_missing_only_at_the_origin(tmp_path):
+    # mpii_annotations.json marks a joint not annotated by (0, 0); a joint
+    # on an image edge (x or y 0) is annotated
+    joints = [[5., 6., 1.]] * 16
+    joints[2], joints[3], joints[4] = [0., 0., 0.], [0., 7., 0.], [8., 0., 1.]
+    path = tmp_path / 'mpii_annotations.json'
+    path.write_text(json.dumps([dict(
+        isValidation=0, img_paths='t.jpg', objpos=[50, 60],
+        scale_provided=1.5, joint_self=joints)]))
+    train, val = mpii_release_to_records(str(path))
+    assert val == []
+    assert train[0]['joints_vis'] == [1, 1, 0] + [1] * 13
+    assert train[0]['joints'][3] == [-1., 6.]
+    assert train[0]['center'] == [50., 60.]
