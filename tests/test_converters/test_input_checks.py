@@ -92,3 +92,59 @@ def test_flic_examples_split_and_missing_joint(tmp_path):
     path = str(tmp_path / 'examples.mat')
     savemat(path, {'examples': examples()})
     assert len(load_flic_examples(path)) == len(examples()[0])
+
+
+@pytest.mark.parametrize('field,value,message', [
+    ('objpos', [1.], r"person 1: field 'objpos'"),
+    ('scale_provided', 0., r"person 1: field 'scale_provided'"),
+    ('scale_provided', -1.5, r"person 1: field 'scale_provided'"),
+    ('scale_provided', 1e6, r"person 1: field 'scale_provided'"),
+    ('joint_self', [[1., 2.]] * 16, r"person 1: field 'joint_self'"),
+    ('img_paths', '', r"person 1: field 'img_paths'"),
+    ('img_paths', None, r"person 1: missing field 'img_paths'"),
+    ('isValidation', None, r"person 1: missing field 'isValidation'"),
+])
+def test_release_fields_are_named(tmp_path, field, value, message):
+    ppl = people()
+    if value is None:
+        del ppl[1][field]
+    else:
+        ppl[1][field] = value
+    with pytest.raises(AnnotationError, match=message) as e:
+        mpii_release_to_records(release(tmp_path, ppl))
+    assert str(e.value).startswith(str(tmp_path))
+
+
+@pytest.mark.parametrize('field,value', [
+    ('pos_gt_src', None), ('pos_gt_src', np.zeros((16, 3, 2))),
+    ('jnt_missing', None), ('jnt_missing', np.zeros((16, 3))),
+    ('headboxes_src', None), ('headboxes_src', np.zeros((2, 2, 3))),
+])
+def test_ground_truth_mat_fields_are_named(tmp_path, field, value):
+    mat = dict(pos_gt_src=np.ones((16, 2, 2)), jnt_missing=np.zeros((16, 2)),
+               headboxes_src=np.ones((2, 2, 2)),
+               dataset_joints=np.array(['rank']))
+    path = str(tmp_path / 'gt.mat')
+    savemat(path, mat)
+    loaded = load_mpii_gt_mat(path)
+    assert loaded['headboxes_src'].shape == (2, 2, 2)
+    assert 'dataset_joints' in loaded
+    if value is None:
+        del mat[field]
+    else:
+        mat[field] = value
+    savemat(path, mat)
+    with pytest.raises(AnnotationError, match=f"gt.mat.*'{field}'"):
+        load_mpii_gt_mat(path)
+
+
+@pytest.mark.parametrize('layout', ['rows', 'plain'])
+def test_flic_examples_must_be_one_row_of_structs(tmp_path, layout):
+    ex = examples()
+    bad = (np.concatenate([ex, ex]) if layout == 'rows' else
+           np.zeros((1, 3)))
+    path = str(tmp_path / 'examples.mat')
+    savemat(path, {'examples': bad})
+    with pytest.raises(AnnotationError, match=r"examples\.mat: field "
+                       "'examples' must be a 1 x N struct array"):
+        load_flic_examples(path)

@@ -207,3 +207,29 @@ def test_prediction_dump_writes_people_in_id_order(tmp_path):
     with pytest.raises(ValueError, match="out_file must end in .json, got "
                        "'preds.pkl'"):
         Evaluator(dict(type='KeypointPredictionDump', out_file='preds.pkl'))
+
+
+@pytest.mark.parametrize('metric,norm_key,key', [
+    ('PCKhMetric', 'head_size', 'PCKh@0.5/right_ankle'),
+    ('TorsoPCKMetric', 'torso_size', 'PCK@0.2/l_shoulder'),
+])
+def test_half_visible_joints_count_as_annotated(metric, norm_key, key):
+    # visibility >= 0.5 is annotated (mmpose's codecs draw such a joint):
+    # the first joint, 100 px off, is wrong at 0.5 and absent at 0.49
+    k = 16 if metric == 'PCKhMetric' else 11
+    gt = np.tile(np.arange(k, dtype=np.float64)[:, None] * 20, (1, 1, 2))
+    pred = gt.copy()
+    pred[0, 0] += 100
+    for vis, expected in ((0.5, 0.), (0.49, None)):
+        mask = np.ones((1, k))
+        mask[0, 0] = vis
+        data = samples(pred, gt, mask, norm_key, np.array([60.]))
+        if metric == 'TorsoPCKMetric':
+            data[0]['torso_size'] = np.array([60.])
+            m = evaluate(dict(type=metric, torso='dataset'), data)
+        else:
+            m = evaluate(dict(type=metric), data)
+        if expected is None:
+            assert np.isnan(m[key])
+        else:
+            assert m[key] == expected

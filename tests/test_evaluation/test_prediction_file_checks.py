@@ -91,3 +91,27 @@ def test_a_hourglass_h5_needs_its_dataset_and_matching_normalize(tmp_path):
     with pytest.raises(PredictionFileError, match=r"valid\.h5: field "
                        r"'normalize' has shape \(4,\), expected \(3,\)"):
         load_ground_truth(path, 'flic')
+
+
+@pytest.mark.parametrize('size,annotated,refused', [
+    (0., True, True),  # an annotated person needs a positive size
+    (-2., True, True),
+    (0., False, False),  # a person with no annotated joint is not scored
+    (np.nan, False, True),  # never a non-finite size
+    (np.inf, False, True),
+])
+def test_h5_sizes_of_annotated_people(tmp_path, size, annotated, refused):
+    path = str(tmp_path / 'valid.h5')
+    part = np.random.default_rng(0).uniform(10, 90, (3, 11, 2))
+    if not annotated:
+        part[1] = 0
+    with h5py.File(path, 'w') as f:
+        f['part'] = part
+        f['normalize'] = np.array([1., size, 1.])
+    if not refused:
+        gt = load_ground_truth(path, 'flic')
+        assert gt.annotated.sum(-1).tolist() == [11, 0, 11]
+        return
+    with pytest.raises(PredictionFileError, match=r"valid\.h5: field "
+                       r"'normalize' gives person 1 the size"):
+        load_ground_truth(path, 'flic')
