@@ -129,3 +129,23 @@ def test_prediction_dump_and_metrics_out(tmp_path, monkeypatch, step):
     with pytest.raises(OSError):
         hg_io.dump_json({'PCKh/Mean': 90.}, str(out), indent=1)
     assert_previous(tmp_path, dump, out)
+
+
+def test_atomic_write_writes_beside_the_target_and_replaces_it(tmp_path):
+    # the temporary file lies in the target's folder (one file system, so
+    # the rename is atomic), hidden and marked .tmp; missing folders are
+    # made, an existing file is replaced, and nothing is left over
+    path = tmp_path / 'a' / 'b' / 'out.json'
+    seen = []
+
+    def writer(f):
+        seen.extend(os.listdir(path.parent))  # while it is written
+        f.write('first')
+
+    hg_io.atomic_write(str(path), writer)
+    assert path.read_text() == 'first'
+    assert len(seen) == 1
+    assert seen[0].startswith('.out.json.') and seen[0].endswith('.tmp')
+    hg_io.dump_json({'a': [1, 2]}, str(path), indent=1)
+    assert path.read_text() == json.dumps({'a': [1, 2]}, indent=1)
+    assert os.listdir(path.parent) == ['out.json']
