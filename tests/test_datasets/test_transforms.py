@@ -30,3 +30,13 @@ def test_random_channel_scale_arguments():
     img = np.full((2, 2, 3), 100, np.uint8)
     out = RandomChannelScale(prob=0.).transform(dict(img=img))['img']
     assert out is img
+
+
+@pytest.mark.parametrize('scale_range', [(0., 1.4), (1., 1.)])
+def test_random_channel_scale_edge_ranges(scale_range):
+    # a zero gain (black) and a fixed gain are both ranges
+    img = np.full((2, 2, 3), 100, np.uint8)
+    out = RandomChannelScale(scale_range).transform(dict(img=img))['img']
+    if scale_range == (1., 1.):
+        np.testing.assert_array_equal(out, img)
+    assert out.max() <= 140
