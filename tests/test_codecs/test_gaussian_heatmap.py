@@ -476,3 +476,29 @@ def test_unbiased_frame_rule_at_every_border_position(sigma):
         np.testing.assert_array_equal(a['keypoint_weights'],
                                       b['keypoint_weights'])
         assert 0 < b['keypoint_weights'].sum() < len(steps)
+
+
+@pytest.mark.parametrize('kwargs,field', [
+    (dict(unbiased='yes'), 'unbiased'),
+    (dict(blur_kernel_size=2.5), 'blur_kernel_size'),
+    (dict(drop_out_of_frame=1), 'drop_out_of_frame'),
+    (dict(subpixel_center='no'), 'subpixel_center'),
+    (dict(input_size=(256, 0)), 'input_size'),
+    (dict(heatmap_size=(64, -1)), 'heatmap_size'),
+])
+def test_each_bad_argument_is_named(kwargs, field):
+    args = dict(input_size=IN, heatmap_size=HM)
+    args.update(kwargs)
+    with pytest.raises(ValueError, match=f'^GaussianHeatmap: {field} '):
+        GaussianHeatmap(**args)
+    with pytest.raises(ValueError, match='^GaussianHeatmap: blur_kernel'):
+        GaussianHeatmap(IN, HM, blur_kernel_size=4)
+    with pytest.raises(ValueError, match=r'^GaussianHeatmap\.encode: '):
+        GaussianHeatmap(IN, HM).encode(np.zeros((16, 2)))
+    with pytest.raises(ValueError, match=r'^GaussianHeatmap: heatmaps'):
+        GaussianHeatmap(IN, HM).decode_tensor(np.zeros((64, 64)))
+
+
+def test_default_sigma_is_that_of_mmposes_hourglass_configs():
+    # mmpose's hourglass52 configs: MSRAHeatmap(256 -> 64, sigma=2)
+    assert GaussianHeatmap(IN, HM).sigma == 2.
