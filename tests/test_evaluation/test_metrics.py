@@ -233,3 +233,29 @@ def test_half_visible_joints_count_as_annotated(metric, norm_key, key):
             assert np.isnan(m[key])
         else:
             assert m[key] == expected
+
+
+def test_format_table_by_hand():
+    from hg_plugin.evaluation.metrics.table import format_table
+    table = {'PCKh@0.5': {'Head': 96.5, 'Mean (joint-weighted)': 90.,
+                          'per_joint': [100., 12.5]},
+             'x': {'Head': 1., 'Mean (joint-weighted)': 2.,
+                   'per_joint': [3., 4.]}}
+    # columns: max(len, 6) + 1 wide, right-aligned; rows: the longest
+    # name + 1, left-aligned; two decimals
+    assert format_table(table, ['r_ankle', 'neck']) == (
+        '            Head Mean(w) r_ankle   neck\n'
+        'PCKh@0.5   96.50   90.00  100.00  12.50\n'
+        'x           1.00    2.00    3.00   4.00')
+
+
+@pytest.mark.parametrize('offset,ok', [(1000., True), (-1000., True),
+                                       (1000.5, False), (-1000.5, False),
+                                       (-2000., False)])
+def test_pckh_prediction_offset_bounds(offset, ok):
+    from hg_plugin.evaluation import PCKhMetric
+    if ok:
+        assert PCKhMetric(pred_offset=offset).pred_offset == offset
+        return
+    with pytest.raises(ValueError, match='^PCKhMetric: pred_offset '):
+        PCKhMetric(pred_offset=offset)
