@@ -96,6 +96,14 @@ def test_same_as_mmpose_msra_heatmap(sigma, input_size, heatmap_size):
         np.testing.assert_allclose(sa, sb)
 
 
+def along_axis(positions: np.ndarray, axis: int) -> np.ndarray:
+    """One person whose joints lie at ``positions`` along x (axis 0) or y
+    (axis 1), at the picture's middle (128) in the other."""
+    kpts = np.full((1, len(positions), 2), 128., np.float32)
+    kpts[0, :, axis] = positions
+    return kpts
+
+
 @pytest.mark.parametrize('sigma', [1., 2., 3., 1.75, 13 / 6])
 def test_frame_rule_at_every_border_position(sigma):
     # heatmap positions -12 .. 76 in half pixels: the edge of mmpose's rule
@@ -107,8 +115,7 @@ def test_frame_rule_at_every_border_position(sigma):
     paper_rule = GaussianHeatmap(IN, HM, sigma=sigma)
     steps = np.arange(-12, 76.5, 0.5, dtype=np.float32) * 4
     for axis in (0, 1):
-        kpts = np.full((1, len(steps), 2), 128., np.float32)
-        kpts[0, :, axis] = steps
+        kpts = along_axis(steps, axis)
         a, b = mmpose_rule.encode(kpts), msra.encode(kpts)
         np.testing.assert_array_equal(a['keypoint_weights'],
                                       b['keypoint_weights'])
@@ -425,8 +432,7 @@ def test_subpixel_centres_on_the_frame_edge_are_drawn():
     codec = GaussianHeatmap(IN, HM, sigma=2., subpixel_center=True)
     edge = np.array([0., 252., -0.04, 252.04], np.float32)  # 63 px = 252
     for axis in (0, 1):
-        kpts = np.full((1, 4, 2), 128., np.float32)
-        kpts[0, :, axis] = edge
+        kpts = along_axis(edge, axis)
         out = codec.encode(kpts)
         np.testing.assert_array_equal(out['keypoint_weights'],
                                       [[1, 1, 0, 0]])
@@ -470,8 +476,7 @@ def test_unbiased_frame_rule_at_every_border_position(sigma):
                            drop_out_of_frame=False)
     steps = np.arange(-14, 78.25, 0.25, dtype=np.float32) * 4
     for axis in (0, 1):
-        kpts = np.full((1, len(steps), 2), 128., np.float32)
-        kpts[0, :, axis] = steps
+        kpts = along_axis(steps, axis)
         a, b = ours.encode(kpts), msra.encode(kpts)
         np.testing.assert_array_equal(a['keypoint_weights'],
                                       b['keypoint_weights'])
