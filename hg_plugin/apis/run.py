@@ -311,12 +311,13 @@ def _run_images(args, inferencer, files, outputs, boxes, results, summary,
         found, drawn = process(inferencer, img, given, timer, args.kpt_thr)
         t = time.perf_counter()
         out = outputs[path]
-        if not cv2.imwrite(out, drawn):
-            raise OSError(f'could not write {out}')
+        with deferred_interrupts():  # a drawing is written with its record
+            if not cv2.imwrite(out, drawn):
+                raise OSError(f'could not write {out}')
+            summary['visualisation'].append(out)
+            results.add(dict(input=path, frame=None, people=found))
+            summary['pictures'] += 1
         timer('encode', t)
-        summary['visualisation'].append(out)
-        results.add(dict(input=path, frame=None, people=found))
-        summary['pictures'] += 1
 
 
 def _run_stream(args, inferencer, reader, outputs, boxes, results, summary,
@@ -358,15 +359,16 @@ def _run_stream(args, inferencer, reader, outputs, boxes, results, summary,
             found, drawn = process(inferencer, frame, given, timer,
                                    args.kpt_thr)
             t = time.perf_counter()
-            if show:
-                cv2.imshow(name, drawn)
-                stop = cv2.waitKey(1) & 0xFF == ord('q')
-            else:
-                writer.write(drawn)
-                stop = False
+            with deferred_interrupts():  # a frame is drawn with its record
+                if show:
+                    cv2.imshow(name, drawn)
+                    stop = cv2.waitKey(1) & 0xFF == ord('q')
+                else:
+                    writer.write(drawn)
+                    stop = False
+                results.add(dict(input=where, frame=i, people=found))
+                summary['pictures'] += 1
             timer('encode', t)
-            results.add(dict(input=where, frame=i, people=found))
-            summary['pictures'] += 1
             bar.update()
             if stop:
                 break

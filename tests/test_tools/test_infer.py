@@ -281,6 +281,66 @@ def test_ctrl_c_leaves_a_playable_video_and_valid_json(
     assert not [f for f in os.listdir(out) if f.startswith('.')]
 
 
+def test_ctrl_c_while_a_frame_is_written_keeps_it_with_its_record(
+        model_files, video, tmp_path, monkeypatch):
+    """The signal lands in the writer's call, after the frame went in:
+    the video and predictions.json must still hold the same frames."""
+    import signal
+
+    from hg_plugin.apis import video as video_module
+    from hg_plugin.apis.run import run as infer
+    cfg, ckpt = model_files
+    fake_source(monkeypatch, frames_of(video, 8))
+    write = video_module.VideoWriter.write
+
+    def write_then_ctrl_c(self, frame):
+        write(self, frame)
+        if self.frames == 3:
+            signal.raise_signal(signal.SIGINT)
+
+    monkeypatch.setattr(video_module.VideoWriter, 'write', write_then_ctrl_c)
+    out = tmp_path / 'out'
+    summary = infer(args(input=video[0], config=cfg, checkpoint=ckpt,
+                         out_dir=str(out), overlap=False))
+    report = json.loads((out / 'predictions.json').read_text())
+    assert summary['interrupted'] and report['interrupted']
+    assert [r['frame'] for r in report['results']] == [0, 1, 2]
+    drawn = VideoCapture(str(out / 'person.mp4'))
+    assert int(drawn.get(cv2.CAP_PROP_FRAME_COUNT)) == 3
+
+
+def test_ctrl_c_while_a_picture_is_written_keeps_it_with_its_record(
+        model_files, video, tmp_path, monkeypatch):
+    import signal
+
+    from hg_plugin.apis import run as run_module
+    cfg, ckpt = model_files
+    folder = tmp_path / 'pictures'
+    folder.mkdir()
+    for k, frame in enumerate(frames_of(video, 4)):
+        cv2.imwrite(str(folder / f'{k}.png'), frame)
+    written, imwrite = [], cv2.imwrite
+
+    def imwrite_then_ctrl_c(path, img):
+        written.append(path)
+        assert imwrite(path, img)
+        if len(written) == 2:
+            signal.raise_signal(signal.SIGINT)
+        return True
+
+    monkeypatch.setattr(run_module.cv2, 'imwrite', imwrite_then_ctrl_c)
+    out = tmp_path / 'out'
+    summary = run_module.run(args(input=str(folder), config=cfg,
+                                  checkpoint=ckpt, out_dir=str(out)))
+    report = json.loads((out / 'predictions.json').read_text())
+    assert summary['interrupted'] and report['interrupted']
+    assert [osp.basename(r['input']) for r in report['results']] == \
+        ['0.png', '1.png']
+    assert report['visualisation'] == written
+    assert sorted(f for f in os.listdir(out) if f.endswith('.png')) == \
+        ['0.png', '1.png']
+
+
 @pytest.mark.parametrize('display', [False, True])
 def test_camera_until_q_or_its_end(model_files, video, tmp_path,
                                    monkeypatch, display):
