@@ -10,6 +10,13 @@ from hg_plugin.evaluation.functional import pckh_table
 from hg_plugin.evaluation.prediction_files import (load_ground_truth,
                                                    load_predictions)
 
+FLIC_JOINTS = ['l_shoulder', 'l_elbow', 'l_wrist', 'r_shoulder', 'r_elbow',
+               'r_wrist', 'l_hip', 'r_hip', 'l_eye', 'r_eye', 'nose']
+MPII_JOINTS = ['right_ankle', 'right_knee', 'right_hip', 'left_hip',
+               'left_knee', 'left_ankle', 'pelvis', 'thorax', 'upper_neck',
+               'head_top', 'right_wrist', 'right_elbow', 'right_shoulder',
+               'left_shoulder', 'left_elbow', 'left_wrist']
+
 
 def samples(pred, gt, mask, norm_key, norm):
     return [
@@ -128,28 +135,40 @@ def test_torso_pck_hand_computed_perturbation(flic_gt):
 
 def test_torso_pck_invalid_options():
     from hg_plugin.evaluation import TorsoPCKMetric
-    with pytest.raises(ValueError, match='torso must name two of'):
+    with pytest.raises(ValueError) as e:
         TorsoPCKMetric(torso=('neck', 'l_hip'))
-    with pytest.raises(ValueError,
-                       match=r'thr must be a finite number in \(0, 1\]'):
+    assert str(e.value) == (
+        f'TorsoPCKMetric: torso must name two of {tuple(FLIC_JOINTS)} or be '
+        '"dataset", got (\'neck\', \'l_hip\')')
+    with pytest.raises(ValueError, match=r'^TorsoPCKMetric: thr must be a '
+                       r'finite number in \(0, 1\]'):
         TorsoPCKMetric(thr=0)
 
 
-def test_no_prefix_warning_and_the_keys_stay(caplog):
+@pytest.fixture
+def logged(caplog):
+    """What mmengine's current logger gets (its records reach its own
+    handlers only, never the root logger that caplog listens to)."""
+    from mmengine.logging import MMLogger
+    logger = MMLogger.get_current_instance()
+    logger.handlers.append(caplog.handler)
+    yield caplog
+    logger.handlers.remove(caplog.handler)
+
+
+def test_no_prefix_warning_and_the_keys_stay(logged):
     # mmengine warns "The prefix is not set in metric class ..." for a
     # metric without a default prefix; the keys are the protocols' own
-    import logging
-
-    from mmengine.logging import MMLogger
     from mmpose.registry import METRICS
-    logger = MMLogger.get_current_instance()
-    logger.propagate = True
-    with caplog.at_level(logging.WARNING):
-        for cfg in (dict(type='PCKhMetric'), dict(type='TorsoPCKMetric'),
-                    dict(type='KeypointPredictionDump', out_file='x.json')):
-            metric = METRICS.build(cfg)
-            assert metric.prefix == ''
-    assert 'prefix is not set' not in caplog.text
+    for cfg in (dict(type='PCKhMetric'), dict(type='TorsoPCKMetric'),
+                dict(type='KeypointPredictionDump', out_file='x.json')):
+        metric = METRICS.build(cfg)
+        assert metric.prefix == ''
+    assert 'prefix is not set' not in logged.text
+    # the warning is heard where it is given: mmpose's PCKAccuracy has no
+    # default prefix
+    METRICS.build(dict(type='PCKAccuracy'))
+    assert 'prefix is not set in metric class PCKAccuracy' in logged.text
     gt = np.random.default_rng(0).uniform(10, 90, (3, 16, 2))
     m = evaluate(dict(type='PCKhMetric'),
                  samples(gt, gt, np.ones((3, 16), bool), 'head_size',
@@ -179,7 +198,7 @@ def test_torso_pck_auc_and_the_samples_own_torso(flic_gt):
     assert m['PCK@0.2/Mean'] == 100.
 
 
-def test_prediction_dump_writes_people_in_id_order(tmp_path):
+def test_prediction_dump_writes_people_in_id_order(tmp_path, logged):
     out = str(tmp_path / 'preds.json')
     evaluator = Evaluator(dict(type='KeypointPredictionDump', out_file=out))
     evaluator.dataset_meta = dict(dataset_name='mpii')
@@ -197,6 +216,7 @@ def test_prediction_dump_writes_people_in_id_order(tmp_path):
     ]
     evaluator.process(data)
     assert evaluator.evaluate(3) == {}
+    assert f'predictions of 3 people written to {out}' in logged.text
     with open(out) as f:
         got = json.load(f)
     assert got['dataset'] == 'mpii' and got['coordinate_base'] == 0
@@ -204,8 +224,8 @@ def test_prediction_dump_writes_people_in_id_order(tmp_path):
     assert got['img_paths'] == ['', 'b.jpg', 'c.jpg']
     np.testing.assert_array_equal(got['preds'], kpts[[2, 1, 0], 0])
     np.testing.assert_allclose(got['scores'], scores[[2, 1, 0], 0])
-    with pytest.raises(ValueError, match="out_file must end in .json, got "
-                       "'preds.pkl'"):
+    with pytest.raises(ValueError, match=r"^KeypointPredictionDump: out_file "
+                       r"must end in \.json, got 'preds\.pkl'"):
         Evaluator(dict(type='KeypointPredictionDump', out_file='preds.pkl'))
 
 
@@ -259,3 +279,46 @@ def test_pckh_prediction_offset_bounds(offset, ok):
         return
     with pytest.raises(ValueError, match='^PCKhMetric: pred_offset '):
         PCKhMetric(pred_offset=offset)
+
+
+@pytest.mark.parametrize('metric, joints, norm_key, keys', [
+    # FLIC: the groups of the paper's table (and Shoulder, Hip, Eye, Nose),
+    # every joint, the two means and the AUC, all at the one threshold
+    ('TorsoPCKMetric', FLIC_JOINTS, 'torso_size',
+     ['PCK@0.2/' + k for k in [
+         'Shoulder', 'Elbow', 'Wrist', 'Hip', 'Eye', 'Nose', 'Mean',
+         'Mean (joint-weighted)', 'AUC', *FLIC_JOINTS]]),
+    # MPII: the groups and means at 0.5, every joint at 0.5, the means at
+    # 0.1 and the AUC
+    ('PCKhMetric', MPII_JOINTS, 'head_size',
+     ['PCKh/' + k for k in [
+         'Head', 'Shoulder', 'Elbow', 'Wrist', 'Hip', 'Knee', 'Ankle', 'Mean',
+         'Mean (joint-weighted)', 'AUC']] +
+     ['PCKh@0.1/Mean', 'PCKh@0.1/Mean (joint-weighted)'] +
+     ['PCKh@0.5/' + j for j in MPII_JOINTS]),
+])
+def test_the_keys_and_the_logged_table(metric, joints, norm_key, keys,
+                                       logged):
+    gt = np.random.default_rng(0).uniform(10, 90, (3, len(joints), 2))
+    m = evaluate(dict(type=metric),
+                 samples(gt, gt, np.ones(gt.shape[:2], bool), norm_key,
+                         np.full(3, 10.)))
+    assert sorted(m) == sorted(keys)
+    # every joint right from a threshold above 0 (an error must be below
+    # it): the curve 0 at 0, then 100 at the 50 thresholds up to 0.5, so
+    # the trapezoids' area (0.5 + 49) over 0.5 is 99
+    auc = next(k for k in keys if k.endswith('/AUC'))
+    assert m.pop(auc) == pytest.approx(99.)
+    assert all(v == 100. for v in m.values())
+    title = {'TorsoPCKMetric': 'Torso PCK', 'PCKhMetric': 'PCKh'}[metric]
+    assert f'{title} over 3 people\n' in logged.text
+    assert all(j in logged.text for j in joints)
+
+
+@pytest.mark.parametrize('cfg', [
+    dict(type='PCKhMetric'), dict(type='TorsoPCKMetric'),
+    dict(type='KeypointPredictionDump', out_file='x.json')])
+def test_prefix_and_collect_device_reach_mmengine(cfg):
+    from mmpose.registry import METRICS
+    metric = METRICS.build(dict(cfg, prefix='val', collect_device='gpu'))
+    assert metric.prefix == 'val' and metric.collect_device == 'gpu'

@@ -1,4 +1,5 @@
 import os.path as osp
+import re
 
 import pytest
 
@@ -15,3 +16,11 @@ def test_config_path_finds_shipped_configs_and_names_missing_ones():
     with pytest.raises(FileNotFoundError,
                        match=r'config _base_/nope\.py is neither'):
         config_path('_base_/nope.py')
+    # both places it looked, each under its name
+    with pytest.raises(FileNotFoundError) as e:
+        config_path('_base_/nope.py')
+    installed = osp.join(ROOT, 'hg_plugin', '.mim', 'configs')
+    checkout = osp.join(ROOT, 'configs')
+    assert re.search(rf'installed package \({re.escape(installed)}\) nor '
+                     rf'in a checkout \({re.escape(checkout)}\)',
+                     str(e.value))
