@@ -25,7 +25,8 @@ def test_random_channel_scale_multiplies_each_channel(dtype):
 
 
 def test_random_channel_scale_arguments():
-    with pytest.raises(ValueError, match='0 <= low <= high'):
+    with pytest.raises(ValueError, match=r'^RandomChannelScale: scale_range '
+                       r'must be 0 <= low <= high, got \(1\.4, 0\.6\)$'):
         RandomChannelScale((1.4, 0.6))
     img = np.full((2, 2, 3), 100, np.uint8)
     out = RandomChannelScale(prob=0.).transform(dict(img=img))['img']

@@ -1,5 +1,6 @@
 import json
 import os.path as osp
+import re
 
 import numpy as np
 import pytest
@@ -82,8 +83,11 @@ def test_matches_mmpose_mpii_pck_accuracy_weighted_mean(mpii_s8):
 def test_pckh_metric_needs_head_size():
     data = [dict(pred_instances=dict(keypoints=np.zeros((1, 16, 2))),
                  gt_instances=dict(keypoints=np.zeros((1, 16, 2)),
-                                   keypoints_visible=np.ones((1, 16))))]
-    with pytest.raises(KeyError, match='headbox_file'):
+                                   keypoints_visible=np.ones((1, 16))),
+                 img_path='mpii/images/015601864.jpg')]
+    with pytest.raises(KeyError, match=r"PCKhMetric: data sample 0 \(mpii/"
+                       r"images/015601864\.jpg\) has no gt_instances\['head_"
+                       r"size'\]; give MpiiDataset a headbox_file"):
         evaluate(dict(type='PCKhMetric'), data)
 
 
@@ -313,6 +317,13 @@ def test_the_keys_and_the_logged_table(metric, joints, norm_key, keys,
     title = {'TorsoPCKMetric': 'Torso PCK', 'PCKhMetric': 'PCKh'}[metric]
     assert f'{title} over 3 people\n' in logged.text
     assert all(j in logged.text for j in joints)
+    # each threshold's row, 100 in every column: the groups, two means and
+    # every joint (FLIC 6 + 2 + 11, MPII 7 + 2 + 16)
+    rows, columns = {'TorsoPCKMetric': (['PCK@0.2'], 19),
+                     'PCKhMetric': (['PCKh@0.5', 'PCKh@0.1'], 25)}[metric]
+    for row in rows:
+        assert re.search(rf'\n{re.escape(row)}( +100\.00){{{columns}}}\n',
+                         logged.text + '\n'), row
 
 
 @pytest.mark.parametrize('cfg', [
