@@ -1,7 +1,7 @@
-"""Video and results written and read one item at a time: the same
-frames with and without the decoding and encoding threads, and complete
-files after an error or an interruption."""
-import json
+"""Video written and read one frame at a time: the same frames with and
+without the decoding and encoding threads, and complete files after an
+error or an interruption (predictions.json's writer:
+tests/test_utils/test_atomic_writes.py)."""
 import os
 import time
 
@@ -11,7 +11,6 @@ import pytest
 
 from hg_plugin.apis.video import (VideoReader, VideoWriter, prefetched,
                                   write_video)
-from hg_plugin.utils.io import JsonListWriter
 
 
 @pytest.fixture(scope='module')
@@ -110,26 +109,6 @@ def test_a_failing_encoder_thread_is_raised_and_leaves_nothing(
                        r'.*o\.mp4'):
         writer.close()
     assert os.listdir(tmp_path) == []
-
-
-def test_json_list_writer_is_valid_json_whatever_happens(tmp_path):
-    path = tmp_path / 'p.json'
-    path.write_text('{"previous": 1}')
-    with pytest.raises(RuntimeError):
-        with JsonListWriter(str(path), dict(input='v.mp4')) as out:
-            out.add(dict(frame=0))
-            out.add(dict(frame=1, people=[[1.5, 2]]))
-            out.tail = dict(interrupted=True)
-            # until it is closed, the previous file is there
-            assert json.loads(path.read_text()) == {'previous': 1}
-            raise RuntimeError('stopped')
-    results = [dict(frame=0), dict(frame=1, people=[[1.5, 2]])]
-    assert json.loads(path.read_text()) == dict(
-        input='v.mp4', results=results, interrupted=True)
-    with JsonListWriter(str(path), {}, key='frames'):
-        pass
-    assert json.loads(path.read_text()) == dict(frames=[])
-    assert os.listdir(tmp_path) == ['p.json']
 
 
 class Capture:

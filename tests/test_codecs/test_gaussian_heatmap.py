@@ -352,7 +352,8 @@ def test_invalid_arguments():
         GaussianHeatmap(IN, HM, blur_kernel_size=4)
     with pytest.raises(ValueError, match=r'keypoints must be \(N, K, 2\)'):
         GaussianHeatmap(IN, HM).encode(np.zeros((16, 2)))
-    with pytest.raises(ValueError, match='keypoints_visible must be'):
+    with pytest.raises(ValueError, match=r'^GaussianHeatmap\.encode: '
+                       r'keypoints_visible must be \(1, 16\), got \(16,\)$'):
         GaussianHeatmap(IN, HM).encode(np.zeros((1, 16, 2)), np.ones(16))
 
 

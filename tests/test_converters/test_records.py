@@ -3,12 +3,14 @@ a child process, where mutation testing cannot see them): hand-made
 records with hand-computed results, and the real hourglass files."""
 import json
 import os.path as osp
+import re
 
 import h5py
 import numpy as np
 import pytest
 
 from hg_plugin.converters.annotations import (MAX_SCALE, flic_hg_h5_to_records,
+                                              head_sizes_to_headboxes,
                                               load_hg_h5, load_mpii_gt_mat,
                                               mpii_hg_h5_to_records,
                                               mpii_release_to_records)
@@ -182,3 +184,62 @@ def test_release_joints_are_missing_only_at_the_origin(tmp_path):
     assert train[0]['joints_vis'] == [1, 1, 0] + [1] * 13
     assert train[0]['joints'][3] == [-1., 6.]
     assert train[0]['center'] == [50., 60.]
+
+
+@pytest.mark.parametrize('field', ['joint_self', 'isValidation', 'img_paths',
+                                   'objpos', 'scale_provided'])
+def test_a_release_person_without_a_field_is_named(tmp_path, field):
+    path = release(tmp_path, [np.zeros((16, 2))])
+    people = json.loads(open(path).read())
+    del people[1][field]
+    with open(path, 'w') as f:
+        json.dump(people, f)
+    with pytest.raises(AnnotationError,
+                       match=rf"^{re.escape(path)}: person 1.*'{field}'"):
+        mpii_release_to_records(path)
+
+
+def test_the_ground_truth_joints_keep_four_decimals_and_integer_flags(
+        tmp_path):
+    # detections_our_format.mat's coordinates are 1-based with fractions:
+    # 123.456789 -> 122.4568
+    gt = 100.456789 + np.arange(32, dtype=np.float64).reshape(16, 2)
+    path = release(tmp_path, [gt])
+    _, val = mpii_release_to_records(path, gt_mat([gt], [np.zeros(16)]),
+                                     'gt.mat')
+    assert val[0]['joints'][0] == [99.4568, 100.4568]
+    assert val[0]['joints'][15] == [129.4568, 130.4568]
+    assert all(type(v) is int for v in val[0]['joints_vis'])
+
+
+def test_messages_name_the_files_and_their_defaults(tmp_path):
+    gt = 100. + np.arange(32, dtype=np.float64).reshape(16, 2)
+    path = release(tmp_path, [gt])
+    two = gt_mat([gt, gt], np.zeros((2, 16)))
+    with pytest.raises(AnnotationError, match=rf'^{re.escape(path)}: 1 '
+                       r'validation people, but ground-truth \.mat has 2'):
+        mpii_release_to_records(path, two)
+    h5 = hourglass_h5(2, 16)
+    del h5['part']
+    with pytest.raises(AnnotationError, match=r"^MPII \.h5.*'part'"):
+        mpii_hg_h5_to_records(h5)
+    h5 = hourglass_h5(2, 11)
+    del h5['part']
+    with pytest.raises(AnnotationError, match=r"^FLIC \.h5.*'part'"):
+        flic_hg_h5_to_records(h5)
+    with pytest.raises(AnnotationError, match=r"^MPII \.h5.*'normalize'"):
+        head_sizes_to_headboxes(np.array([1., -1.]))
+
+
+@pytest.mark.parametrize('to_records,k', [(mpii_hg_h5_to_records, 11),
+                                          (flic_hg_h5_to_records, 16)])
+def test_h5_files_of_the_other_joint_count_are_refused(to_records, k):
+    with pytest.raises(AnnotationError, match=r"^in\.h5.*'part'"):
+        to_records(hourglass_h5(2, k), 'in.h5')
+
+
+def test_one_person_whose_image_name_is_not_an_array_is_refused():
+    h5 = hourglass_h5(1, 16)
+    h5['imgname'] = 'a.jpg'
+    with pytest.raises(AnnotationError, match=r"^in\.h5.*'imgname'"):
+        mpii_hg_h5_to_records(h5, 'in.h5')

@@ -2,7 +2,7 @@
 (the temporary file being written, the disk full at the flush, the rename)
 leaves an earlier output intact and no partial file under the final name;
 for every writer of the plugin: the converters, --dump, --out and the
-checkpoint converter."""
+checkpoint converter, and predictions.json written one result at a time."""
 import errno
 import json
 import os
@@ -149,3 +149,23 @@ def test_atomic_write_writes_beside_the_target_and_replaces_it(tmp_path):
     hg_io.dump_json({'a': [1, 2]}, str(path), indent=1)
     assert path.read_text() == json.dumps({'a': [1, 2]}, indent=1)
     assert os.listdir(path.parent) == ['out.json']
+
+
+def test_json_list_writer_is_valid_json_whatever_happens(tmp_path):
+    path = tmp_path / 'p.json'
+    path.write_text('{"previous": 1}')
+    with pytest.raises(RuntimeError):
+        with hg_io.JsonListWriter(str(path), dict(input='v.mp4')) as out:
+            out.add(dict(frame=0))
+            out.add(dict(frame=1, people=[[1.5, 2]]))
+            out.tail = dict(interrupted=True)
+            # until it is closed, the previous file is there
+            assert json.loads(path.read_text()) == {'previous': 1}
+            raise RuntimeError('stopped')
+    results = [dict(frame=0), dict(frame=1, people=[[1.5, 2]])]
+    assert json.loads(path.read_text()) == dict(
+        input='v.mp4', results=results, interrupted=True)
+    with hg_io.JsonListWriter(str(path), {}, key='frames'):
+        pass
+    assert json.loads(path.read_text()) == dict(frames=[])
+    assert os.listdir(tmp_path) == ['p.json']
