@@ -64,11 +64,10 @@ def deferred_interrupts():
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    received = []
-    signals = (signal.SIGINT, signal.SIGTERM)
-    previous = {s: signal.signal(s, lambda n, _: received.append(n))
-                for s in signals}
-    try:
+    received, previous = [], {}
+    try:  # a signal between the two installs still restores the first
+        for s in (signal.SIGINT, signal.SIGTERM):
+            previous[s] = signal.signal(s, lambda n, _: received.append(n))
         yield
     finally:
         for s, handler in previous.items():
