@@ -43,3 +43,17 @@ def test_flic_records_become_mmpose_instances(tmp_path):
         80., pytest.approx(50.), 70.]
     np.testing.assert_allclose(a['area'], [300.**2 * 0.53], rtol=1e-6)
     assert a['category_id'] == 1
+    # mmpose's float32 arrays throughout (CocoDataset's dtypes)
+    for key in ('bbox_center', 'bbox_scale', 'bbox', 'keypoints', 'area'):
+        assert a[key].dtype == np.float32, key
+    # bottom-up: one entry a picture, its people together
+    ds = FlicDataset(ann_file=str(ann), data_prefix=dict(img='imgs/'),
+                     test_mode=True, missing_image='ignore',
+                     data_mode='bottomup')
+    assert len(ds) == 2
+    first, second = ds.get_data_info(0), ds.get_data_info(1)
+    assert (first['img_id'], first['img_path']) == (0, 'imgs/a.jpg')
+    assert (second['img_id'], second['img_path']) == (1, 'imgs/b.jpg')
+    assert first['keypoints'].shape == (2, 11, 2)
+    np.testing.assert_array_equal(first['keypoints'][1], joints + 1)
+    assert second['keypoints'].shape == (1, 11, 2)
