@@ -85,15 +85,12 @@ def load_mpii_gt_mat(path: str) -> Dict[str, np.ndarray]:
     pos = _numbers(_field(mat, 'pos_gt_src', path), path, 'pos_gt_src',
                    (16, 2, None))
     n = pos.shape[2]
-    out = dict(
+    return dict(
         pos_gt_src=pos,
         jnt_missing=_numbers(_field(mat, 'jnt_missing', path), path,
                              'jnt_missing', (16, n)),
         headboxes_src=_numbers(_field(mat, 'headboxes_src', path), path,
                                'headboxes_src', (2, 2, n)))
-    if 'dataset_joints' in mat:
-        out['dataset_joints'] = mat['dataset_joints']
-    return out
 
 
 def mpii_release_to_records(
@@ -262,8 +259,8 @@ def flic_examples_to_records(examples: np.ndarray, split: str,
                       'istrain', 'istest'):
             if field not in (ex.dtype.names or ()):
                 raise AnnotationError(f"{where}: missing field '{field}'")
-        flag = _numbers(np.ravel(ex['is' + split])[:1], where,
-                        'is' + split, (1, ))[0]
+        flag = _numbers(np.ravel(ex['is' + split]), where, 'is' + split,
+                        (1, ))[0]
         if not flag:
             continue
         # FLIC leaves some of its 29 labels NaN; the 11 joints are all there

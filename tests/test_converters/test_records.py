@@ -9,7 +9,9 @@ import h5py
 import numpy as np
 import pytest
 
-from hg_plugin.converters.annotations import (MAX_SCALE, flic_hg_h5_to_records,
+from hg_plugin.converters.annotations import (MAX_SCALE,
+                                              flic_examples_to_records,
+                                              flic_hg_h5_to_records,
                                               head_sizes_to_headboxes,
                                               load_hg_h5, load_mpii_gt_mat,
                                               mpii_hg_h5_to_records,
@@ -243,3 +245,57 @@ def test_one_person_whose_image_name_is_not_an_array_is_refused():
     h5['imgname'] = 'a.jpg'
     with pytest.raises(AnnotationError, match=r"^in\.h5.*'imgname'"):
         mpii_hg_h5_to_records(h5, 'in.h5')
+
+
+# FLIC's 29 labels (lsho, lelb, lwri, rsho, relb, rwri, lhip, lkne, lank,
+# rhip, rkne, rank, leye, reye, lear, rear, nose, ...): the rows of the
+# plugin's 11 joints
+FLIC_ROWS = [0, 1, 2, 3, 4, 5, 6, 9, 12, 13, 16]
+
+
+def flic_example(name='m-1.jpg', train=1., **fields):
+    """One example of FLIC's examples.mat: label j at (10 + j, 100 + 2j),
+    1-based; a 720 x 480 frame; torso box x 200-300."""
+    dtype = [('filepath', 'O'), ('coords', 'O'), ('imgdims', 'O'),
+             ('torsobox', 'O'), ('istrain', 'O'), ('istest', 'O')]
+    ex = np.zeros((1, 1), dtype=dtype)
+    j = np.arange(29, dtype=np.float64)
+    ex[0, 0] = (name, np.stack([10 + j, 100 + 2 * j]),
+                np.array([[480., 720., 3.]]),
+                np.array([[200., 100., 300., 300.]]), train, 1 - train)
+    for key, value in fields.items():
+        ex[0, 0][key] = value
+    return ex[0]
+
+
+def test_flic_examples_become_the_hourglass_crop_by_hand():
+    coords = np.stack([10. + np.arange(29), 100. + 2 * np.arange(29)])
+    coords[:, 19] = np.nan  # 'mear', not one of the 11: allowed
+    rec, = flic_examples_to_records(flic_example(coords=coords), 'train')
+    assert rec['image'] == 'm-1.jpg'
+    # x: the torso box's middle (200 + 300) / 2, y: the frame's 480 / 2;
+    # both 0-based
+    assert rec['center'] == [249., 239.]
+    assert rec['scale'] == pytest.approx(2.2)  # 0.9167 x 480 / 200
+    assert rec['joints'] == [[9. + j, 99. + 2 * j] for j in FLIC_ROWS]
+    assert rec['joints_vis'] == [1] * 11
+    assert all(type(v) is int for v in rec['joints_vis'])
+    # rsho (13, 106) to lhip (16, 112): sqrt(3^2 + 6^2)
+    assert rec['torso_size'] == pytest.approx(np.sqrt(45.))
+    assert flic_examples_to_records(flic_example(), 'test') == []
+
+
+@pytest.mark.parametrize('field,value', [
+    ('istrain', np.array([[1., 0.]])), ('istrain', 'yes'),
+    ('coords', np.zeros((2, 28))), ('imgdims', np.array([[0., 720., 3.]])),
+    ('imgdims', np.array([[-480., 720., 3.]])), ('torsobox', np.zeros(3)),
+    ('filepath', np.array([[1.]])), ('filepath', ''),
+])
+def test_bad_flic_example_fields_are_named(field, value):
+    ex = flic_example(**{field: value})
+    with pytest.raises(AnnotationError,
+                       match=rf"^f\.mat: example 0: field '{field}'"):
+        flic_examples_to_records(ex, 'train', 'f.mat')
+    with pytest.raises(AnnotationError,
+                       match=rf"^examples\.mat: example 0: field '{field}'"):
+        flic_examples_to_records(ex, 'train')
