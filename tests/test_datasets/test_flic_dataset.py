@@ -57,3 +57,18 @@ def test_flic_records_become_mmpose_instances(tmp_path):
     assert first['keypoints'].shape == (2, 11, 2)
     np.testing.assert_array_equal(first['keypoints'][1], joints + 1)
     assert second['keypoints'].shape == (1, 11, 2)
+
+
+def test_missing_images_are_an_error_by_default(tmp_path):
+    ann = tmp_path / 'flic.json'
+    ann.write_text(json.dumps([dict(
+        image='a.jpg', center=[100., 50.], scale=1.5,
+        joints=np.ones((11, 2)).tolist(), joints_vis=[1] * 11)]))
+    with pytest.raises(FileNotFoundError, match=r"record 0: image "
+                       r"'imgs/a\.jpg' does not exist \(set missing_image="
+                       r"'skip'"):
+        FlicDataset(ann_file=str(ann), data_prefix=dict(img='imgs/'))
+    # the dataset's own arguments pass through, positional ones too
+    ds = FlicDataset(str(ann), data_prefix=dict(img='imgs/'),
+                     missing_image='ignore')
+    assert ds.ann_file == str(ann) and len(ds) == 1

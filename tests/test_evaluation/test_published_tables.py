@@ -119,3 +119,43 @@ def test_bad_prediction_files(shared_data, tmp_path, bad, message):
     proc = run_tool(
         osp.join(shared_data, 'mpii', 'detections_our_format.mat'), path)
     assert proc.returncode == 1 and 'bad.mat' in proc.stderr
+
+
+def test_offline_evaluation_in_this_process(shared_data, tmp_path):
+    # what tools/eval_predictions.py computes, without a child process
+    import h5py
+
+    from hg_plugin.evaluation.offline import evaluate
+    mpii = osp.join(shared_data, 'mpii')
+    name = 'bearpaw-hg_s2_b1.mat'
+    table = evaluate(osp.join(mpii, 'detections_our_format.mat'),
+                     [osp.join(mpii, 'preds', name)])[name]['PCKh@0.5']
+    assert [round(table[c], 2) for c in COLUMNS] == PUBLISHED[name]
+    # FLIC: the ground truth, the left wrist (2) moved 0.19 torso for the
+    # first 508 people (right) and 0.21 for the others (wrong), the torso
+    # being r_shoulder (3) to l_hip (6): 50% for l_wrist, 75% for Wrist
+    flic = osp.join(shared_data, 'flic', 'valid_personcentric.h5')
+    with h5py.File(flic) as f:
+        part = f['part'][()]
+    torso = np.linalg.norm(part[:, 3] - part[:, 6], axis=-1)
+    preds = part.copy()
+    preds[:, 2, 0] += np.where(np.arange(1016) < 508, 0.19, 0.21) * torso
+    path = str(tmp_path / 'moved.h5')
+    with h5py.File(path, 'w') as f:
+        f['preds'] = preds
+    for torso_option in ({}, dict(torso='normalize')):
+        # this file's normalize is r_shoulder to l_hip for everyone
+        table = evaluate(flic, [path], dataset='flic',
+                         **torso_option)['moved.h5']['PCK@0.2']
+        assert table['per_joint'][2] == pytest.approx(50.)
+        assert table['Wrist'] == pytest.approx(75.)
+    with pytest.raises(PredictionFileError,
+                       match=r"--torso 'neck,l_hip': expected two of"):
+        evaluate(flic, [path], dataset='flic', torso='neck,l_hip')
+    # a dump that states another dataset
+    dump = tmp_path / 'dump.json'
+    dump.write_text(json.dumps(dict(preds=part.tolist(), dataset='mpii',
+                                    coordinate_base=1)))
+    with pytest.raises(PredictionFileError, match=r"dump\.json: predictions "
+                       r"of 'mpii', but the ground truth is flic"):
+        evaluate(flic, [str(dump)], dataset='flic')
