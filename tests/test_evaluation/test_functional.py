@@ -3,7 +3,7 @@ import pytest
 
 from hg_plugin.evaluation.functional import (auc, flic_table,
                                              normalized_errors, pck_per_joint,
-                                             pckh_table)
+                                             pckh_table, torso_sizes)
 
 
 def test_strictly_below_threshold():
@@ -65,3 +65,38 @@ def test_flic_table_groups():
     # above: the trapezoid over 0-0.5 loses half of the first 0.01
     perfect = flic_table(gt, gt, np.ones((4, 11), bool), np.full(4, 50.))
     assert perfect['AUC'] == pytest.approx(99.)
+
+
+def test_only_x_and_y_count():
+    # a score column on the predictions and a visibility column on the
+    # ground truth (mmpose's (x, y, v) keypoints) are not coordinates
+    gt = np.array([[[0., 0., 2.], [30., 40., 1.]]])
+    pred = np.array([[[3., 4., 0.9], [30., 40., 0.1]]])
+    np.testing.assert_allclose(normalized_errors(pred, gt, np.array([10.])),
+                               [[0.5, 0.]])
+    np.testing.assert_allclose(torso_sizes(gt, (0, 1)), [50.])
+
+
+def test_a_joint_never_annotated_is_nan_without_a_warning():
+    import warnings
+    err = np.array([[0.1, 0.1], [0.7, 0.1]])
+    mask = np.array([[True, False], [True, False]])
+    with warnings.catch_warnings():
+        warnings.simplefilter('error')
+        pck = pck_per_joint(err, mask, [0.5])
+    assert pck[0, 0] == 50. and np.isnan(pck[0, 1])
+
+
+def test_auc_over_other_thresholds_and_the_curve():
+    # a perfect curve is 100 over any range, not only one starting at 0
+    t = np.linspace(0.1, 0.5, 41)
+    assert auc(np.full(41, 100.), t) == pytest.approx(100.)
+    # 0 up to 0.19, 100 from 0.2: one trapezoid of 0.01 x 50, then 0.3 x
+    # 100, over the range's 0.4
+    curve = np.where(t < 0.2 - 1e-9, 0., 100.)
+    assert auc(curve, t) == pytest.approx((0.01 * 50 + 0.3 * 100) / 0.4)
+    # the Mean's curve over 0, 0.01, ..., 0.5: 0 at 0 (strictly below), then
+    # 100 for perfect predictions
+    gt = np.zeros((2, 16, 2))
+    table = pckh_table(gt, gt, np.ones((2, 16), bool), np.ones(2))
+    assert table['curve'] == [0.] + [100.] * 50
