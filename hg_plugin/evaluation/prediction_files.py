@@ -112,8 +112,7 @@ def load_ground_truth(path: str, dataset: Optional[str] = None
 def _check_joints(joints: np.ndarray, annotated: np.ndarray, path: str,
                   field: str) -> None:
     """Annotated joints must be finite pixel positions."""
-    with np.errstate(invalid='ignore'):
-        bad = np.argwhere(annotated & ~(np.abs(joints) <= MAX_PX).all(-1))
+    bad = np.argwhere(annotated & ~(np.abs(joints) <= MAX_PX).all(-1))
     if len(bad):
         n, k = bad[0]
         raise PredictionFileError(
@@ -129,7 +128,7 @@ def _check_norm(norm: np.ndarray, annotated: np.ndarray, path: str,
     if len(bad):
         raise PredictionFileError(
             f"{path}: field '{field}' gives person {bad[0]} the size "
-            f'{norm[bad[0]]!r}; expected a positive number')
+            f'{float(norm[bad[0]])!r}; expected a positive number')
 
 
 def load_predictions(path: str, num_people: int, num_joints: int,

@@ -115,3 +115,50 @@ def test_h5_sizes_of_annotated_people(tmp_path, size, annotated, refused):
     with pytest.raises(PredictionFileError, match=r"valid\.h5: field "
                        r"'normalize' gives person 1 the size"):
         load_ground_truth(path, 'flic')
+
+
+@pytest.mark.parametrize('field,shape', [
+    ('pos_gt_src', (14, 2, 3)),  # not MPII's 16 joints
+    ('jnt_missing', (16, 4)),  # another count of people
+    ('headboxes_src', (2, 2, 2)),
+])
+def test_mpii_ground_truth_shapes(tmp_path, field, shape):
+    from scipy.io import loadmat, savemat
+    path = mpii_gt_mat(tmp_path)
+    mat = loadmat(path)
+    mat[field] = np.ones(shape)
+    savemat(path, {k: v for k, v in mat.items() if not k.startswith('__')})
+    with pytest.raises(PredictionFileError,
+                       match=rf"gt\.mat: field '{field}' has shape"):
+        load_ground_truth(path)
+
+
+@pytest.mark.parametrize('value,refused', [
+    (1e6, False), (-1e6, False),  # the bound itself is a position
+    (1e6 * (1 + 1e-9), True), (np.nan, True), (np.inf, True),
+])
+def test_ground_truth_positions_name_the_person_and_joint(
+        tmp_path, value, refused):
+    from scipy.io import loadmat, savemat
+    path = mpii_gt_mat(tmp_path)
+    mat = loadmat(path)
+    mat['pos_gt_src'][3, 1, 2] = value  # person 2, joint 3, y
+    savemat(path, {k: v for k, v in mat.items() if not k.startswith('__')})
+    if not refused:
+        assert load_ground_truth(path).joints[2, 3, 1] == value
+        return
+    with pytest.raises(PredictionFileError, match=r"gt\.mat: field "
+                       r"'pos_gt_src' gives person 2, joint 3 the position"):
+        load_ground_truth(path)
+
+
+def test_a_zero_head_box_is_named(tmp_path):
+    from scipy.io import loadmat, savemat
+    path = mpii_gt_mat(tmp_path)
+    mat = loadmat(path)
+    mat['headboxes_src'][:, :, 1] = 5.  # both corners at (5, 5)
+    savemat(path, {k: v for k, v in mat.items() if not k.startswith('__')})
+    with pytest.raises(PredictionFileError, match=r"gt\.mat: field "
+                       r"'headboxes_src' gives person 1 the size 0\.0; "
+                       r"expected a positive number"):
+        load_ground_truth(path)
