@@ -162,3 +162,21 @@ def test_a_zero_head_box_is_named(tmp_path):
                        r"'headboxes_src' gives person 1 the size 0\.0; "
                        r"expected a positive number"):
         load_ground_truth(path)
+
+
+def test_hourglass_h5_ground_truth_fields(tmp_path):
+    path = str(tmp_path / 'valid.h5')
+    part = np.random.default_rng(0).uniform(10, 90, (3, 11, 2))
+    with h5py.File(path, 'w') as f:
+        f['part'] = part
+    gt = load_ground_truth(path, 'flic')
+    assert gt.dataset == 'flic' and gt.norm is None  # no 'normalize'
+    with pytest.raises(PredictionFileError, match=r"valid\.h5: field 'part' "
+                       r"has shape \(3, 11, 2\), expected \('N', 16, 2\)"):
+        load_ground_truth(path, 'mpii')
+    part[2, 4, 0] = np.inf
+    with h5py.File(path, 'w') as f:
+        f['part'] = part
+    with pytest.raises(PredictionFileError, match=r"valid\.h5: field 'part' "
+                       r"gives person 2, joint 4 the position \[inf, "):
+        load_ground_truth(path, 'flic')
