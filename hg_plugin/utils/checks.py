@@ -175,7 +175,8 @@ def check_array(where: str, field: str, value: Any,
                     f'{want}')
     # comparisons with NaN are False: NaN is outside every interval
     inside = (arr > low if low_open else arr >= low) & (arr <= high)
-    bad = ~inside if finite else ~(inside | np.isnan(arr))
+    bad = ~(inside & np.isfinite(arr)) if finite else \
+        ~(inside | np.isnan(arr))
     if bad.any():
         i = tuple(int(v) for v in np.argwhere(bad)[0])
         raise error(f'{where}: {label} has {float(arr[i])!r} at {i}; '

@@ -99,3 +99,44 @@ def test_mpii_image_name_must_give_mmpose_its_image_id(tmp_path):
                        r"'image' must be an MPII image name .*'p00000002"):
         CheckedMpiiDataset(ann_file=path, test_mode=True,
                            missing_image='ignore')
+
+
+@pytest.mark.parametrize('size,refused', [
+    (0.5, False), (3., False),  # any positive head size
+    (0., True)])
+def test_mpii_head_sizes_must_be_positive(tmp_path, size, refused):
+    from scipy.io import savemat
+    path = write(tmp_path, [record(k=16, image='000000001.jpg')] * 3)
+    boxes = np.zeros((2, 2, 3))
+    boxes[1] = [[6., 0., 6.], [8., 0., 8.]]  # corner 2 at (6, 8): 10 px
+    boxes[1, :, 1] = [size * 0.6, size * 0.8]  # person 1: `size` px
+    hb = str(tmp_path / 'hb.mat')
+    savemat(hb, {'headboxes_src': boxes})
+    build = dict(ann_file=path, headbox_file=hb, test_mode=True,
+                 missing_image='ignore')
+    if not refused:
+        ds = CheckedMpiiDataset(**build)
+        # mmpose's head size: 0.6 x the diagonal
+        np.testing.assert_allclose(
+            [np.ravel(ds.get_data_info(i)['head_size']) for i in range(3)],
+            np.array([[10.], [size], [10.]]) * 0.6, rtol=1e-6)
+        return
+    with pytest.raises(AnnotationError, match=r"hb\.mat: field "
+                       rf"'headboxes_src' gives head size {size} for person "
+                       '1$'):
+        CheckedMpiiDataset(**build)
+
+
+@pytest.mark.parametrize('value', [np.inf, np.nan])
+def test_mpii_head_boxes_must_be_finite(tmp_path, value):
+    from scipy.io import savemat
+    path = write(tmp_path, [record(k=16, image='000000001.jpg')] * 2)
+    boxes = np.ones((2, 2, 2))
+    boxes[1, 0, 1] = value
+    hb = str(tmp_path / 'hb.mat')
+    savemat(hb, {'headboxes_src': boxes})
+    with pytest.raises(AnnotationError, match=rf"hb\.mat: field "
+                       rf"'headboxes_src' has {value} at \(1, 0, 1\); "
+                       'expected a finite number'):
+        CheckedMpiiDataset(ann_file=path, headbox_file=hb, test_mode=True,
+                           missing_image='ignore')

@@ -147,6 +147,12 @@ def test_check_array_values_and_shapes():
             low_open=True, error=Custom,
             message="w: field 's' has 0.0 at (1,); expected a finite "
             'number in (0, inf]')
+    # unbounded is still finite
+    refused(checks.check_array, 'w', 's', [1, -np.inf], (2, ),
+            message="w: field 's' has -inf at (1,); expected a finite "
+            'number in [-inf, inf]')
+    assert checks.check_array('w', 's', [np.inf, np.nan], (2, ),
+                              finite=False)[0] == np.inf
     refused(checks.check_array, 'w', 's', [np.inf], (1, ), finite=False,
             high=5, message="w: field 's' has inf at (0,); expected a "
             'finite number in [-inf, 5]')
