@@ -59,7 +59,7 @@ def _array(data: dict, key: str, path: str, shape: tuple) -> np.ndarray:
     joint that is not annotated may be NaN)."""
     value = check_field(data, key, path, PredictionFileError)
     return check_array(path, key, value, shape, finite=False,
-                       low=-np.inf, error=PredictionFileError)
+                       error=PredictionFileError)
 
 
 def load_ground_truth(path: str, dataset: Optional[str] = None

@@ -28,6 +28,32 @@ def test_a_valid_json_loads_one_based(tmp_path):
     preds = load_predictions(write_json(tmp_path, preds_json()), 2, 16,
                              dataset='mpii')
     np.testing.assert_array_equal(preds, np.full((2, 16, 2), 2.))
+    # without a coordinate_base a json is 0-based, as --dump writes it
+    data = preds_json()
+    del data['coordinate_base']
+    preds = load_predictions(write_json(tmp_path, data), 2, 16)
+    np.testing.assert_array_equal(preds, np.full((2, 16, 2), 2.))
+
+
+@pytest.mark.parametrize('name', ['p.mat', 'p.h5', 'p.hdf5'])
+def test_two_people_are_not_read_as_a_transposed_file(tmp_path, name):
+    # (N, K, 2) with N = 2 is people, not the (2, K, N) layout of
+    # tompson.h5; (2, K, N) with N != 2 is turned around
+    from scipy.io import savemat
+    people = np.arange(2 * 16 * 2, dtype=np.float64).reshape(2, 16, 2) + 1
+    for stored, n in ((people, 2),
+                      (np.transpose(people[[0, 1, 0]], (2, 1, 0)), 3)):
+        path = str(tmp_path / name)
+        if name.endswith('.mat'):
+            savemat(path, {'preds': stored})
+        else:
+            with h5py.File(path, 'w') as f:
+                f['preds'] = stored
+        got = load_predictions(path, n, 16)
+        np.testing.assert_array_equal(got, people[[0, 1, 0][:n]])
+    with pytest.raises(PredictionFileError, match=r"p\.\w+: 3 people; the "
+                       'ground truth has 2958'):
+        load_predictions(path, 2958, 16)
 
 
 @pytest.mark.parametrize('data,message', [
