@@ -63,6 +63,17 @@ def trained_demo(tmp_path_factory) -> dict:
     return train_demo(str(tmp_path_factory.mktemp('trained')))
 
 
+@pytest.fixture
+def logged(caplog):
+    """What mmengine's current logger gets (its records reach its own
+    handlers only, never the root logger that caplog listens to)."""
+    from mmengine.logging import MMLogger
+    logger = MMLogger.get_current_instance()
+    logger.handlers.append(caplog.handler)
+    yield caplog
+    logger.handlers.remove(caplog.handler)
+
+
 def pytest_configure(config):
     # keep tests on the 2 cores without oversubscription
     os.environ.setdefault('OMP_NUM_THREADS', '2')

@@ -1,4 +1,5 @@
 import json
+import re
 
 import numpy as np
 import pytest
@@ -26,13 +27,21 @@ def flic(path, **kwargs):
 
 
 def test_missing_annotation_file(tmp_path):
-    with pytest.raises(FileNotFoundError, match='nope.json does not exist'):
-        flic(str(tmp_path / 'nope.json'))
+    path = str(tmp_path / 'nope.json')
+    with pytest.raises(FileNotFoundError) as e:
+        flic(path)
+    assert str(e.value) == f'annotation file {path} does not exist'
 
 
 @pytest.mark.parametrize('content,message', [
     ('{"not": "json', 'not a readable json file'),
-    ({'images': []}, 'expected a json list of person records'),
+    ({'images': []}, r'ann\.json: expected a json list of person records '
+     r'\(mmpose MPII format\), got a dict$'),
+    ([record(image='')], r"record 0: field 'image' must be a file name, "
+     "got ''"),
+    # joints_vis is 0 or 1 (annotated or not), not COCO's 0/1/2
+    ([record(joints_vis=[1] * 10 + [2])], r"record 0: field 'joints_vis' has "
+     r'2\.0 at \(10,\); expected a finite number in \[0, 1\]'),
     ([record(), 3], 'record 1 is a int, expected a dict'),
     ([record(), record(joints=[[1., 1.]] * 10)],
      r"record 1: field 'joints' has shape \(10, 2\), expected \(11, 2\)"),
@@ -57,7 +66,7 @@ def test_malformed_annotations_name_file_record_field(tmp_path, content,
     assert 'ann.json' in str(e.value)
 
 
-def test_missing_images_error_or_skip_and_count(tmp_path, caplog):
+def test_missing_images_error_or_skip_and_count(tmp_path, logged):
     (tmp_path / 'images').mkdir()
     (tmp_path / 'images' / 'there.jpg').write_bytes(b'x')
     path = write(tmp_path, [record(image='there.jpg'),
@@ -65,10 +74,18 @@ def test_missing_images_error_or_skip_and_count(tmp_path, caplog):
                             record(image='gone.jpg')])
     prefix = dict(img=str(tmp_path / 'images'))
     with pytest.raises(FileNotFoundError,
-                       match="record 1: image '.*gone.jpg' does not exist"):
+                       match=rf"^{re.escape(path)}: record 1: image "
+                       "'.*gone.jpg' does not exist"):
         flic(path, data_prefix=prefix, missing_image='error')
     ds = flic(path, data_prefix=prefix, missing_image='skip')
     assert len(ds) == 1
+    assert ds.get_data_info(0)['img_path'].endswith('there.jpg')
+    assert f'{path}: skipped 2 of 3 people whose image is missing (1 image ' \
+        'files)' in logged.text
+    logged.clear()
+    path = write(tmp_path, [record(image='there.jpg')])
+    assert len(flic(path, data_prefix=prefix, missing_image='skip')) == 1
+    assert 'skipped' not in logged.text
     with pytest.raises(ValueError, match="missing_image must be"):
         flic(path, data_prefix=prefix, missing_image='maybe')
 

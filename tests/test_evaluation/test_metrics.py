@@ -149,17 +149,6 @@ def test_torso_pck_invalid_options():
         TorsoPCKMetric(thr=0)
 
 
-@pytest.fixture
-def logged(caplog):
-    """What mmengine's current logger gets (its records reach its own
-    handlers only, never the root logger that caplog listens to)."""
-    from mmengine.logging import MMLogger
-    logger = MMLogger.get_current_instance()
-    logger.handlers.append(caplog.handler)
-    yield caplog
-    logger.handlers.remove(caplog.handler)
-
-
 def test_no_prefix_warning_and_the_keys_stay(logged):
     # mmengine warns "The prefix is not set in metric class ..." for a
     # metric without a default prefix; the keys are the protocols' own
