@@ -3,6 +3,7 @@ as the two public PyTorch ports save them (key names, prefixes and
 containers written here from their code; the ports themselves are not run
 in the tests)."""
 import os.path as osp
+import re
 import subprocess
 import sys
 
@@ -250,31 +251,91 @@ def test_tool_writes_an_mmpose_checkpoint_that_init_model_loads(tmp_path):
     assert ckpt['meta']['converted_from']['source'] == 'bearpaw'
 
 
+BEARPAW_1 = ('num_stacks=1, num_keypoints=16, feat_channels=256, '
+             'stem_channels=(64, 128, 256), num_residual_modules=1, order=4')
+
+
 @pytest.mark.parametrize('mutate,message', [
     (lambda s: s.pop('layer3.0.conv1.weight'),
-     r"1 missing keys \['layer3.0.conv1.weight'\]"),
+     r"bad\.pth: not the bearpaw network it looks like \(" +
+     re.escape(BEARPAW_1) +
+     r"\): 1 missing keys \['layer3\.0\.conv1\.weight'\], 0 unexpected keys "
+     r'\[\]$'),
+    # every missing key counted, the first four named
+    (lambda s: [s.pop(k) for k in ('layer3.0.conv1.weight', 'fc.0.0.weight',
+                                   'score.0.bias')],
+     r"3 missing keys \['layer3\.0\.conv1\.weight', 'fc\.0\.0\.weight', "
+     r"'score\.0\.bias'\], 0 unexpected"),
     (lambda s: s.update(extra=torch.zeros(1)),
-     r"1 unexpected keys \['extra'\]"),
+     r"0 missing keys \[\], 1 unexpected keys \['extra'\]$"),
     (lambda s: s.update({'res.0.0.conv2.weight': torch.zeros(
         128, 128, 1, 1)}),
      r"'res.0.0.conv2.weight' has shape \(128, 128, 1, 1\), the plugin's "
      r"'stacks.0.residuals.0.conv_block.5.weight' needs \(128, 128, 3, 3\)"),
 ])
-@pytest.mark.slow  # runs the tool in a child process
-def test_wrong_networks_are_refused_without_output(tmp_path, mutate,
-                                                   message):
+def test_wrong_networks_are_refused(tmp_path, mutate, message):
     src = random_state(bearpaw_shapes(1))
     mutate(src)
-    path, dst = str(tmp_path / 'bad.pth'), str(tmp_path / 'out.pth')
+    path = str(tmp_path / 'bad.pth')
     torch.save(src, path)
     with pytest.raises(CheckpointConversionError, match=message):
         convert_file(path)
+
+
+@pytest.mark.slow  # runs the tool in a child process
+def test_the_tool_refuses_without_output(tmp_path):
+    src = random_state(bearpaw_shapes(1))
+    src.pop('layer3.0.conv1.weight')
+    path, dst = str(tmp_path / 'bad.pth'), str(tmp_path / 'out.pth')
+    torch.save(src, path)
     proc = run_tool(path, dst)
     assert proc.returncode == 1 and 'bad.pth' in proc.stderr
     assert not osp.exists(dst)
 
 
-@pytest.mark.slow  # runs the tool in a child process
+def test_checkpoints_of_torch_before_0_4_1_have_no_batch_counts(tmp_path):
+    # torch < 0.4.1 saved batch norms without num_batches_tracked: each
+    # gets a zero count, everything else converts
+    src = random_state(bearpaw_shapes(1))
+    old = {k: v for k, v in src.items()
+           if not k.endswith('num_batches_tracked')}
+    path = str(tmp_path / 'old.pth')
+    torch.save(old, path)
+    converted, _, _ = convert_file(path)
+    counts = [k for k in converted if k.endswith('num_batches_tracked')]
+    assert len(counts) == len(src) - len(old) > 0
+    assert all(converted[k].item() == 0 for k in counts)
+    assert converted['backbone.stem.1.num_batches_tracked'].dtype == \
+        torch.int64
+    torch.testing.assert_close(converted['backbone.stem.0.weight'],
+                               src['conv1.weight'], rtol=0, atol=0)
+
+
+def test_the_functions_name_a_checkpoint_by_default():
+    from hg_plugin.converters.checkpoints import (convert_state_dict,
+                                                  detect_source, key_map)
+    with pytest.raises(CheckpointConversionError,
+                       match=r'^checkpoint: neither a princeton-vl'):
+        detect_source({'fc.weight': torch.zeros(1)})
+    # a module of the plugin that the key map does not know is missing
+    # under a name no source has
+    arch = dict(num_stacks=1, num_keypoints=16, feat_channels=256,
+                stem_channels=(64, 128, 256), num_residual_modules=1,
+                order=4)
+    with pytest.raises(CheckpointConversionError,
+                       match=r"^checkpoint: not the bearpaw network .*"
+                       r"1 missing keys \['\?extra\.weight'\]"):
+        convert_state_dict({}, 'bearpaw',
+                           {'extra.weight': torch.zeros(1)}, arch)
+    # the paper's network by default: order 4, one residual module a site
+    keys = key_map('bearpaw', 1)
+    assert keys['stacks.0.hourglass.low2.low2.low2.low2.0.conv_block.0'] \
+        == 'hg.0.hg.0.3.0.bn1'
+    assert 'stacks.0.hourglass.low2.low2.low2.low2.low2.0.conv_block.0' \
+        not in keys
+    assert 'stacks.0.residuals.1.conv_block.0' not in keys
+
+
 def test_another_network_is_named(tmp_path):
     path = str(tmp_path / 'resnet.pth')
     torch.save({'fc.weight': torch.zeros(2, 2)}, path)
@@ -301,7 +362,6 @@ def test_unsafe_pickle_is_refused_naming_the_global(tmp_path, capsys):
     assert 'executed' not in capsys.readouterr().out
 
 
-@pytest.mark.slow  # runs the tool in a child process
 @pytest.mark.parametrize('cut', [0.0, 0.3, 0.9])
 def test_truncated_and_garbage_files(tmp_path, cut):
     path = str(tmp_path / 'cut.pth')
