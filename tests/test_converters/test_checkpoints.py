@@ -426,3 +426,50 @@ def test_fine_tuning_from_a_converted_checkpoint(tmp_path, synthetic_root):
               for line in (proc.stdout + proc.stderr).splitlines()
               if 'loss: ' in line]
     assert losses and all(np.isfinite(losses))
+
+
+def test_state_dict_layouts_and_prefixes(tmp_path):
+    from hg_plugin.converters.checkpoints import (infer_architecture,
+                                                  read_state_dict,
+                                                  strip_prefix)
+    path = str(tmp_path / 'mixed.pth')
+    torch.save({'state_dict': {'a': torch.zeros(1), 'b': 3}}, path)
+    with pytest.raises(CheckpointConversionError,
+                       match=r'mixed\.pth: holds no state dict of tensors'):
+        read_state_dict(path)
+    # only the keys that carry the prefix lose it
+    state = {'module.conv1.weight': 1, 'module.bn1.bias': 2, 'extra': 3}
+    assert strip_prefix(state, 'bearpaw') == {
+        'conv1.weight': 1, 'bn1.bias': 2, 'extra': 3}
+    with pytest.raises(CheckpointConversionError,
+                       match=r"^checkpoint: no 'score\.0\.weight': not a "
+                       'complete bearpaw network'):
+        infer_architecture({}, 'bearpaw')
+
+
+def test_what_the_expected_network_lacks_is_unexpected_and_named_four():
+    from hg_plugin.converters.checkpoints import convert_state_dict
+    from hg_plugin.models import StackedHourglass
+    arch = dict(num_stacks=1, num_keypoints=16, feat_channels=256,
+                stem_channels=(64, 128, 256), num_residual_modules=1,
+                order=4)
+    src = random_state(bearpaw_shapes(1))
+    expected = StackedHourglass(**arch).state_dict()
+    # a network without its heatmap layer: score.0's tensors are left over
+    lacking = {k: v for k, v in expected.items()
+               if not k.startswith('stacks.0.heatmap.')}
+    with pytest.raises(CheckpointConversionError,
+                       match=r"0 missing keys \[\], 2 unexpected keys "
+                       r"\['score\.0\.bias', 'score\.0\.weight'\]$"):
+        convert_state_dict(src, 'bearpaw', lacking, arch)
+    # five of each: the count, and the first four named
+    extra = {f'extra{i}': torch.zeros(1) for i in range(5)}
+    gone = [k for k in sorted(src)  # a missing batch count is filled
+            if not k.endswith('num_batches_tracked')][:5]
+    with pytest.raises(CheckpointConversionError) as e:
+        convert_state_dict({k: v for k, v in {**src, **extra}.items()
+                            if k not in gone}, 'bearpaw', expected, arch)
+    message = str(e.value)
+    assert re.search(r'5 missing keys \[(\'[^\']+\', ){3}\'[^\']+\'\], 5 '
+                     r"unexpected keys \['extra0', 'extra1', 'extra2', "
+                     r"'extra3'\]$", message), message
