@@ -248,9 +248,13 @@ def load_torch_file(path: str, map_location: Optional[str] = 'cpu') -> Any:
                 'would execute; nothing was executed. If you trust the file, '
                 'allowlist them with torch.serialization.add_safe_globals'
             ) from None
+        # torch's weights-only refusal wraps the reason in two paragraphs
+        # of advice that would fill the excerpt
+        reason = re.search(r'WeightsUnpickler error:\s*(.+?)\s*(?:\n\n|$)',
+                           str(e), re.S)
         raise DamagedCheckpointError(
             f'checkpoint {path} is damaged or not a torch file '
-            f'({str(e)[:300]})') from None
+            f'({(reason.group(1) if reason else str(e))[:300]})') from None
     except Exception as e:  # torch raises many types for damaged files
         raise DamagedCheckpointError(
             f'checkpoint {path} is damaged or not a torch file '
@@ -264,8 +268,10 @@ def _check_zip(path: str) -> None:
         with zipfile.ZipFile(path) as archive:
             bad = archive.testzip()
     except zipfile.BadZipFile:
+        with open(path, 'rb') as f:  # a zip's first member, cut before the end
+            damaged = f.read(4) == b'PK\x03\x04'
         try:
-            damaged = zipfile.is_zipfile(path)
+            damaged = damaged or zipfile.is_zipfile(path)
         except zipfile.BadZipFile:  # a damaged zip64 end record
             damaged = True
         if damaged:

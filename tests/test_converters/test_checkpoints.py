@@ -369,11 +369,40 @@ def test_truncated_and_garbage_files(tmp_path, cut):
     data = open(path, 'rb').read()
     with open(path, 'wb') as f:
         f.write(data[:int(len(data) * cut)] if cut else b'\x00garbage')
+    # a cut zip archive is refused before torch reads it; bytes that are
+    # no torch file at all get torch's reason
+    why = (r'is damaged or not a torch file \(Unsupported operand 0\)$'
+           if not cut else r'is damaged \(not a complete zip archive\)$')
     with pytest.raises(DamagedCheckpointError,
-                       match=r'checkpoint .*cut\.pth is damaged'):
+                       match=rf'^checkpoint .*cut\.pth {why}'):
         convert_file(path)
-    with pytest.raises(FileNotFoundError, match='nope.pth does not exist'):
-        convert_file(str(tmp_path / 'nope.pth'))
+    nope = str(tmp_path / 'nope.pth')
+    with pytest.raises(FileNotFoundError) as e:
+        convert_file(nope)
+    assert str(e.value) == f'checkpoint {nope} does not exist'
+
+
+def test_a_zip_that_is_not_a_checkpoint_gets_torchs_reason(tmp_path):
+    import zipfile
+    path = str(tmp_path / 'notes.pth')
+    with zipfile.ZipFile(path, 'w') as z:
+        z.writestr('notes.txt', 'not a checkpoint')
+    with pytest.raises(DamagedCheckpointError,
+                       match=r'notes\.pth is damaged or not a torch file '
+                       r'\(RuntimeError: .*not in a subdirectory: '
+                       r'notes\.txt\)$'):
+        convert_file(path)
+
+
+def test_an_unsafe_legacy_checkpoint_is_named_too(tmp_path, capsys):
+    # torch's format before 1.6 (not a zip): the globals are read from
+    # torch's refusal, as torch names them (a builtin without its module)
+    path = str(tmp_path / 'legacy.pth')
+    torch.save({'x': Payload()}, path, _use_new_zipfile_serialization=False)
+    with pytest.raises(UnsafeCheckpointError,
+                       match=r"legacy\.pth refers to \['print'\], which "):
+        convert_file(path)
+    assert 'executed' not in capsys.readouterr().out
 
 
 def test_preprocessors_feed_what_the_references_feed():
