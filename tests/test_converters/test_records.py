@@ -13,7 +13,8 @@ from hg_plugin.converters.annotations import (MAX_SCALE,
                                               flic_examples_to_records,
                                               flic_hg_h5_to_records,
                                               head_sizes_to_headboxes,
-                                              load_hg_h5, load_mpii_gt_mat,
+                                              load_flic_examples, load_hg_h5,
+                                              load_mpii_gt_mat,
                                               mpii_hg_h5_to_records,
                                               mpii_release_to_records)
 from hg_plugin.datasets import AnnotationError
@@ -254,22 +255,23 @@ FLIC_ROWS = [0, 1, 2, 3, 4, 5, 6, 9, 12, 13, 16]
 
 
 def flic_example(name='m-1.jpg', train=1., **fields):
-    """One example of FLIC's examples.mat: label j at (10 + j, 100 + 2j),
-    1-based; a 720 x 480 frame; torso box x 200-300."""
+    """One example of FLIC's examples.mat: label j at (10.123456 + j,
+    100 + 2j), 1-based; a 720 x 480 frame; torso box x 200-300, y 100-350.
+    """
     dtype = [('filepath', 'O'), ('coords', 'O'), ('imgdims', 'O'),
              ('torsobox', 'O'), ('istrain', 'O'), ('istest', 'O')]
     ex = np.zeros((1, 1), dtype=dtype)
     j = np.arange(29, dtype=np.float64)
-    ex[0, 0] = (name, np.stack([10 + j, 100 + 2 * j]),
+    ex[0, 0] = (name, np.stack([10.123456 + j, 100 + 2 * j]),
                 np.array([[480., 720., 3.]]),
-                np.array([[200., 100., 300., 300.]]), train, 1 - train)
+                np.array([[200., 100., 300., 350.]]), train, 1 - train)
     for key, value in fields.items():
         ex[0, 0][key] = value
     return ex[0]
 
 
 def test_flic_examples_become_the_hourglass_crop_by_hand():
-    coords = np.stack([10. + np.arange(29), 100. + 2 * np.arange(29)])
+    coords = np.stack([10.123456 + np.arange(29), 100. + 2 * np.arange(29)])
     coords[:, 19] = np.nan  # 'mear', not one of the 11: allowed
     rec, = flic_examples_to_records(flic_example(coords=coords), 'train')
     assert rec['image'] == 'm-1.jpg'
@@ -277,10 +279,13 @@ def test_flic_examples_become_the_hourglass_crop_by_hand():
     # both 0-based
     assert rec['center'] == [249., 239.]
     assert rec['scale'] == pytest.approx(2.2)  # 0.9167 x 480 / 200
-    assert rec['joints'] == [[9. + j, 99. + 2 * j] for j in FLIC_ROWS]
+    # 0-based, four decimals: 10.123456 - 1 -> 9.1235
+    np.testing.assert_allclose(
+        rec['joints'], [[9.1235 + j, 99. + 2 * j] for j in FLIC_ROWS],
+        rtol=0, atol=1e-9)
     assert rec['joints_vis'] == [1] * 11
     assert all(type(v) is int for v in rec['joints_vis'])
-    # rsho (13, 106) to lhip (16, 112): sqrt(3^2 + 6^2)
+    # rsho (13.12.., 106) to lhip (16.12.., 112): sqrt(3^2 + 6^2)
     assert rec['torso_size'] == pytest.approx(np.sqrt(45.))
     assert flic_examples_to_records(flic_example(), 'test') == []
 
@@ -299,3 +304,12 @@ def test_bad_flic_example_fields_are_named(field, value):
     with pytest.raises(AnnotationError,
                        match=rf"^examples\.mat: example 0: field '{field}'"):
         flic_examples_to_records(ex, 'train')
+
+
+def test_an_examples_mat_without_examples_is_named(tmp_path):
+    from scipy.io import savemat
+    path = str(tmp_path / 'examples.mat')
+    savemat(path, {'other': np.zeros(2)})
+    with pytest.raises(AnnotationError,
+                       match=rf"^{re.escape(path)}: missing field 'examples'"):
+        load_flic_examples(path)

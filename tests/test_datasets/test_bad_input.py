@@ -71,7 +71,8 @@ def test_missing_images_error_or_skip_and_count(tmp_path, logged):
     (tmp_path / 'images' / 'there.jpg').write_bytes(b'x')
     path = write(tmp_path, [record(image='there.jpg'),
                             record(image='gone.jpg'),
-                            record(image='gone.jpg')])
+                            record(image='gone.jpg'),
+                            record(image='lost.jpg')])
     prefix = dict(img=str(tmp_path / 'images'))
     with pytest.raises(FileNotFoundError,
                        match=rf"^{re.escape(path)}: record 1: image "
@@ -80,7 +81,7 @@ def test_missing_images_error_or_skip_and_count(tmp_path, logged):
     ds = flic(path, data_prefix=prefix, missing_image='skip')
     assert len(ds) == 1
     assert ds.get_data_info(0)['img_path'].endswith('there.jpg')
-    assert f'{path}: skipped 2 of 3 people whose image is missing (1 image ' \
+    assert f'{path}: skipped 3 of 4 people whose image is missing (2 image ' \
         'files)' in logged.text
     logged.clear()
     path = write(tmp_path, [record(image='there.jpg')])
@@ -124,9 +125,9 @@ def test_mpii_image_name_must_give_mmpose_its_image_id(tmp_path):
 def test_mpii_head_sizes_must_be_positive(tmp_path, size, refused):
     from scipy.io import savemat
     path = write(tmp_path, [record(k=16, image='000000001.jpg')] * 3)
-    boxes = np.zeros((2, 2, 3))
-    boxes[1] = [[6., 0., 6.], [8., 0., 8.]]  # corner 2 at (6, 8): 10 px
-    boxes[1, :, 1] = [size * 0.6, size * 0.8]  # person 1: `size` px
+    boxes = np.ones((2, 2, 3))  # corner 1 at (1, 1)
+    boxes[1] = [[7., 1., 7.], [9., 1., 9.]]  # corner 2 at (7, 9): 10 px
+    boxes[1, :, 1] = [1 + size * 0.6, 1 + size * 0.8]  # person 1: `size`
     hb = str(tmp_path / 'hb.mat')
     savemat(hb, {'headboxes_src': boxes})
     build = dict(ann_file=path, headbox_file=hb, test_mode=True,
