@@ -59,3 +59,15 @@ def test_readers_return_the_content(tmp_path):
         f.create_group('g')  # groups are not read
     got = read_h5(str(tmp_path / 'd.h5'))
     assert list(got) == ['x'] and got['x'].tolist() == [0, 1, 2, 3]
+
+
+def test_checkpoints_load_where_asked(tmp_path):
+    import torch
+
+    from hg_plugin.utils.io import load_torch_file
+    path = str(tmp_path / 'w.pth')
+    torch.save({'w': torch.ones(2)}, path)
+    assert load_torch_file(path)['w'].device.type == 'cpu'
+    # the caller's map_location reaches torch ('meta': shapes only)
+    assert load_torch_file(path, map_location='meta')['w'].device.type == \
+        'meta'
