@@ -250,8 +250,7 @@ def load_torch_file(path: str, map_location: Optional[str] = 'cpu') -> Any:
             ) from None
         # torch's weights-only refusal wraps the reason in two paragraphs
         # of advice that would fill the excerpt
-        reason = re.search(r'WeightsUnpickler error:\s*(.+?)\s*(?:\n\n|$)',
-                           str(e), re.S)
+        reason = re.search(r'WeightsUnpickler error:\s*(.+)', str(e))
         raise DamagedCheckpointError(
             f'checkpoint {path} is damaged or not a torch file '
             f'({(reason.group(1) if reason else str(e))[:300]})') from None
