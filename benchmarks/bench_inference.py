@@ -37,7 +37,7 @@ from common import images_per_second, load_extra
 
 ALL = ('pytorch fp32', 'pytorch bf16', 'pytorch fp32 compile',
        'pytorch bf16 compile', 'onnxruntime fp32', 'onnxruntime int8',
-       'openvino fp32', 'openvino int8')
+       'openvino fp32', 'openvino bf16', 'openvino int8')
 
 
 def parse_path(name: str):

@@ -91,11 +91,32 @@ class OpenVinoNetwork(ExportedNetwork):
     """An exported model (fp32, or the int8 QDQ model, which OpenVINO runs
     in int8) compiled by OpenVINO for the CPU, on numpy batches (in the
     model's batch size where it is fixed; the last stack of an all-stacks
-    model). One infer request: call it from one thread at a time."""
+    model). One infer request: call it from one thread at a time.
+
+    Args:
+        path (str): The ONNX file.
+        output (str): Its metadata's ``output``. Defaults to
+            ``'last_stack'``.
+        threads (int, optional): OpenVINO's inference threads.
+        precision (str): What the float layers compute in: ``'fp32'`` (the
+            int8 model's float layers too) or ``'bf16'`` (of the fp32
+            file). Set either way because OpenVINO's own default is bf16
+            on a CPU with native bf16 and fp32 elsewhere, so an
+            unset "fp32" model computes in bf16 on some machines only.
+            Defaults to ``'fp32'``.
+    """
 
     def __init__(self, path: str, output: str = 'last_stack',
-                 threads: Optional[int] = None) -> None:
-        config = {'PERFORMANCE_HINT': 'LATENCY'}
+                 threads: Optional[int] = None,
+                 precision: str = 'fp32') -> None:
+        hints = {'fp32': 'f32', 'bf16': 'bf16'}
+        if precision not in hints:
+            raise ValueError(f"OpenVINO computes in 'fp32' or 'bf16', not "
+                             f'{precision!r}')
+        config = {
+            'PERFORMANCE_HINT': 'LATENCY',
+            'INFERENCE_PRECISION_HINT': hints[precision]
+        }
         if threads:
             config['INFERENCE_NUM_THREADS'] = threads
         compiled = openvino_core().compile_model(path, 'CPU', config)
@@ -150,7 +171,9 @@ class ModelFiles:
                         f'{self.key}-{versions[:8]}.{precision}.onnx')
 
     def has(self, precision: str) -> bool:
-        return osp.isfile(self.path(precision))
+        """The file that a path of ``precision`` runs is cached (bf16 runs
+        the fp32 file)."""
+        return osp.isfile(self.path('int8' if precision == 'int8' else 'fp32'))
 
     def fp32(self) -> str:
         """The fp32 model (any batch size), exported if not cached."""
@@ -187,8 +210,11 @@ def build_network(path, net: nn.Module, device: str,
     """The network function of an ``InferencePath`` (``paths.py``)."""
     if path.backend == 'pytorch':
         return TorchNetwork(net, device, path.precision, path.compiled)
-    onnx_file = files.fp32() if path.precision == 'fp32' else files.int8(
-        calibration, calibration_source)
+    onnx_file = files.int8(calibration, calibration_source) \
+        if path.precision == 'int8' else files.fp32()
     if path.backend == 'openvino':
-        return OpenVinoNetwork(onnx_file, threads=threads)
+        return OpenVinoNetwork(
+            onnx_file,
+            threads=threads,
+            precision='bf16' if path.precision == 'bf16' else 'fp32')
     return OnnxNetwork(onnx_session(onnx_file, threads=threads))

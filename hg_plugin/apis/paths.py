@@ -79,7 +79,8 @@ def supported_paths(device: str = 'cpu') -> List[InferencePath]:
     """The paths this machine runs well: PyTorch everywhere (bf16 on a
     GPU or a CPU with native bf16; ``torch.compile`` where a C++ compiler
     is found for it), onnxruntime and OpenVINO on a CPU where they are
-    installed (int8 where the CPU has int8 dot products)."""
+    installed (int8 where the CPU has int8 dot products; OpenVINO also in
+    bf16 where the CPU has native bf16)."""
     paths = [EAGER]
     gpu = device.startswith('cuda')
     bf16 = gpu or native_bf16()
@@ -93,6 +94,8 @@ def supported_paths(device: str = 'cpu') -> List[InferencePath]:
                                 ('openvino', 'openvino')):
             if installed(module):
                 paths.append(InferencePath(backend, 'fp32'))
+                if bf16 and backend == 'openvino':
+                    paths.append(InferencePath(backend, 'bf16'))
                 if fast_int8():
                     paths.append(InferencePath(backend, 'int8'))
     return paths

@@ -94,6 +94,14 @@ def test_supported_paths_follow_the_machine(monkeypatch):
     monkeypatch.setattr(paths, 'fast_int8', lambda: True)
     got = paths.supported_paths('cpu')
     assert InferencePath('pytorch', 'bf16') in got and ORT8 in got
+    # bf16 in OpenVINO (the fp32 file computed in bf16), not in
+    # onnxruntime (no bf16 option in its x86 CPU runtime)
+    assert InferencePath('onnxruntime', 'bf16') not in got
+    monkeypatch.setattr(paths, 'installed', lambda m: True)
+    assert InferencePath('openvino', 'bf16') in paths.supported_paths('cpu')
+    monkeypatch.setattr(paths, 'native_bf16', lambda: False)
+    assert InferencePath('openvino', 'bf16') not in paths.supported_paths(
+        'cpu')
     # without onnx, nothing exports: neither onnxruntime nor OpenVINO
     monkeypatch.setattr(paths, 'installed', lambda m: m != 'onnx')
     assert all(p.backend == 'pytorch' for p in paths.supported_paths())

@@ -295,6 +295,34 @@ def test_openvino_runs_exported_files_of_any_batch(exported, tmp_path):
         assert np.abs(kpts - ref).max() <= 0.5, path
 
 
+def test_openvino_computes_in_the_precision_asked(exported):
+    """OpenVINO's own default is bf16 on a CPU with native bf16 (fp32
+    elsewhere): its fp32 path must say fp32 to equal onnxruntime there, and
+    its bf16 path (offered on such CPUs only) must differ by bf16's
+    rounding and no more."""
+    pytest.importorskip('openvino')
+    import onnxruntime as ort
+
+    from hg_plugin.apis.networks import OpenVinoNetwork
+    from hg_plugin.utils.cpu import native_bf16
+    _, _, dynamic, _ = exported
+    x = np.random.default_rng(2).standard_normal(
+        (2, 3, 128, 128)).astype(np.float32)
+    ref = ort.InferenceSession(dynamic, providers=[
+        'CPUExecutionProvider'
+    ]).run(None, {'input': x})[0]
+    scale = np.abs(ref).max()
+    assert np.abs(OpenVinoNetwork(dynamic)(x) - ref).max() <= 1e-4 * scale
+    with pytest.raises(ValueError, match="'fp32' or 'bf16', not 'int8'"):
+        OpenVinoNetwork(dynamic, precision='int8')
+    if not native_bf16():
+        pytest.skip('bf16 runs in OpenVINO where the CPU has native bf16')
+    err = np.abs(OpenVinoNetwork(dynamic, precision='bf16')(x) - ref).max()
+    # bf16 keeps 8 significant bits: 2**-8 of each value, grown by the
+    # network's depth, but not to the values' own size
+    assert 1e-4 * scale < err <= 0.05 * scale
+
+
 RELEASED_OUT_OF_ORDER = """
 import faulthandler, gc, signal, subprocess, sys
 import numpy as np
