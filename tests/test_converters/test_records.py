@@ -234,6 +234,13 @@ def test_messages_name_the_files_and_their_defaults(tmp_path):
         head_sizes_to_headboxes(np.array([1., -1.]))
 
 
+def test_head_sizes_become_square_boxes_of_that_pckh_size():
+    # PCKh's head size is 0.6 x the head box's diagonal (MPII's evaluation
+    # code): a square of side 10 has head size 0.6 * 10 * sqrt(2)
+    boxes = head_sizes_to_headboxes(0.6 * np.sqrt(2) * np.array([10., 5.]))
+    np.testing.assert_allclose(boxes, [[[0, 0], [0, 0]], [[10, 5], [10, 5]]])
+
+
 @pytest.mark.parametrize('to_records,k', [(mpii_hg_h5_to_records, 11),
                                           (flic_hg_h5_to_records, 16)])
 def test_h5_files_of_the_other_joint_count_are_refused(to_records, k):

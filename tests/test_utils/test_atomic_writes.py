@@ -169,3 +169,20 @@ def test_json_list_writer_is_valid_json_whatever_happens(tmp_path):
         pass
     assert json.loads(path.read_text()) == dict(frames=[])
     assert os.listdir(tmp_path) == ['p.json']
+
+
+def test_json_list_writer_writes_beside_the_target_and_closes_once(tmp_path):
+    # as atomic_write: the items go to a hidden .tmp file in the target's
+    # folder (one file system, so the rename is atomic); a second close (an
+    # explicit one, then the with block's) changes nothing
+    path = tmp_path / 'out' / 'predictions.json'
+    with hg_io.JsonListWriter(str(path), {}) as out:
+        out.add(1)
+        seen = os.listdir(path.parent)
+        out.close()
+        assert json.loads(path.read_text()) == dict(results=[1])
+    assert len(seen) == 1
+    assert seen[0].startswith('.predictions.json.') and seen[0].endswith(
+        '.tmp')
+    assert json.loads(path.read_text()) == dict(results=[1])
+    assert os.listdir(path.parent) == ['predictions.json']
