@@ -56,6 +56,7 @@ PRIOR_SPEEDUP = {
     InferencePath('onnxruntime', 'fp32'): 1.4,
     InferencePath('onnxruntime', 'int8'): 2.5,
     InferencePath('openvino', 'fp32'): 1.4,
+    InferencePath('openvino', 'bf16'): 2.5,
     InferencePath('openvino', 'int8'): 3.5,
 }
 PRIOR_STARTUP_S = {
